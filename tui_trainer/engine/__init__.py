@@ -1,0 +1,30 @@
+"""The NumPy training engine. Imports neither textual nor plotext.
+
+    from tui_trainer.engine import MLP, LOSSES, OPTIMIZERS
+    model = MLP([2, 16, 16, 3], activation="tanh", dropout=0.0, seed=0)
+    out = model.forward(X, train=True)
+    loss = LOSSES["cross_entropy"]
+    grads = model.backward(loss.grad(out, y))
+    opt = OPTIMIZERS["adam"](model.params, lr=1e-3)
+    opt.step(grads)
+
+or, an epoch at a time with evaluation and history: ``Trainer(data, ...).run_epoch()``.
+"""
+
+from .activations import ACTIVATIONS, Activation
+from .gradcheck import gradient_check, numerical_gradients
+from .history import EpochStats, Event, History
+from .losses import LOSSES, Loss
+from .metrics import METRICS, accuracy, r2
+from .mlp import DTYPES, MAX_DROPOUT, MLP
+from .optimizers import OPTIMIZERS, Optimizer
+from .registry import UnknownNameError
+from .settings import BATCH_MODES, MAX_LEARNING_RATE, MIN_LEARNING_RATE, Change, Reset, Settings
+from .trainer import Split, Trainer
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "BATCH_MODES", "Change", "DTYPES", "EpochStats", "Event",
+    "History", "LOSSES", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
+    "MLP", "OPTIMIZERS", "Optimizer", "Reset", "Settings", "Split", "Trainer", "UnknownNameError",
+    "accuracy", "gradient_check", "numerical_gradients", "r2",
+]

@@ -1,0 +1,164 @@
+"""The multilayer perceptron: dense layers, one hidden activation, a linear output layer."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+
+MAX_DROPOUT = 0.9
+DTYPES = ("float64", "float32")
+
+
+def check_dropout(p: float) -> float:
+    p = float(p)
+    if not 0.0 <= p <= MAX_DROPOUT:
+        raise ValueError(f"dropout {p} is out of range; it must be in [0, {MAX_DROPOUT}]")
+    return p
+
+
+class MLP:
+    """A multilayer perceptron.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Widths of every layer, input first, output last: ``[2, 16, 16, 3]``.
+    activation : str
+        The hidden activation, a key of ``ACTIVATIONS``. The output layer is linear.
+    dropout : float
+        Inverted-dropout ratio in [0, 0.9] after each hidden activation, in training only.
+        A plain attribute: change it between any two steps.
+    seed : int or numpy.random.SeedSequence
+        Seeds the weights and the dropout masks.
+    dtype : "float64" or "float32"
+
+    Attributes
+    ----------
+    params : list of ndarray
+        The live parameters ``[W1, b1, W2, b2, ...]``; ``W`` of shape (fan_in, fan_out),
+        ``b`` of shape (fan_out,). Optimizers update these arrays in place.
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0,
+                 seed: int | np.random.SeedSequence = 0, dtype: str | np.dtype = "float64"):
+        self.sizes = [int(s) for s in sizes]
+        if len(self.sizes) < 2 or min(self.sizes) < 1:
+            raise ValueError(f"layer sizes {list(sizes)} must be at least two positive widths")
+        self.activation = ACTIVATIONS[activation]
+        self.dtype = np.dtype(dtype)
+        if self.dtype.name not in DTYPES:
+            raise ValueError(f"dtype {self.dtype.name!r} is not supported; choose one of: {', '.join(DTYPES)}")
+        self.dropout = check_dropout(dropout)
+        seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        init_seq, dropout_seq = seq.spawn(2)
+        self.init_rng = np.random.default_rng(init_seq)
+        self.dropout_rng = np.random.default_rng(dropout_seq)
+        self.params: list[np.ndarray] = []
+        self.reset_parameters()
+        self._grads = [np.empty_like(p) for p in self.params]
+        self._cache: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self.masks: list[np.ndarray | None] = []
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.size for p in self.params)
+
+    def reset_parameters(self) -> None:
+        """New weights from the init generator: He for the ReLU family, Glorot for the
+        others (both uniform, as torch.nn.init's *_uniform_); biases zero. The arrays
+        already in ``params`` are overwritten in place, so optimizers keep pointing at them."""
+        new = []
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+            if self.activation.init == "he":
+                limit = np.sqrt(6.0 / fan_in)
+            else:
+                limit = np.sqrt(6.0 / (fan_in + fan_out))
+            W = self.init_rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(self.dtype)
+            new += [W, np.zeros(fan_out, dtype=self.dtype)]
+        if self.params:
+            for p, q in zip(self.params, new):
+                p[...] = q
+        else:
+            self.params = new
+
+    def forward(self, X: np.ndarray, train: bool = False,
+                masks: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+        """Outputs (raw values or logits) of shape (n, n_outputs) for ``X`` of shape (n, n_features).
+
+        ``train=True`` applies dropout (drawing fresh masks, or using ``masks`` if given:
+        one per hidden layer, already scaled by 1/(1-p)) and keeps what ``backward`` needs.
+        """
+        a = np.asarray(X, dtype=self.dtype)
+        cache = []
+        used_masks: list[np.ndarray | None] = []
+        last = self.n_layers - 1
+        for i in range(self.n_layers):
+            W, b = self.params[2 * i], self.params[2 * i + 1]
+            z = a @ W
+            z += b
+            if i == last:
+                cache.append((a, z, None))
+                a = z
+                break
+            h = self.activation.forward(z)
+            mask = None
+            if train:
+                mask = masks[i] if masks is not None else self._draw_mask(h.shape)
+            if mask is not None:
+                a_next = h * mask
+            else:
+                a_next = h
+            cache.append((a, h, mask))
+            used_masks.append(mask)
+            a = a_next
+        if train:
+            self._cache = cache
+            self.masks = used_masks
+        return a
+
+    def _draw_mask(self, shape: tuple[int, ...]) -> np.ndarray | None:
+        p = self.dropout
+        if p == 0.0:
+            return None
+        keep = self.dropout_rng.random(shape, dtype=self.dtype) >= p
+        mask = keep.astype(self.dtype)
+        mask *= 1.0 / (1.0 - p)  # inverted dropout: the expected activation is unchanged
+        return mask
+
+    def backward(self, dout: np.ndarray) -> list[np.ndarray]:
+        """Gradients dC/dparam, in the order and shapes of ``params``, from dC/dout.
+
+        Needs a ``forward(..., train=True)`` first. The returned arrays are reused by the
+        next call: copy them to keep them.
+        """
+        if not self._cache:
+            raise RuntimeError("backward needs a forward(X, train=True) first")
+        grads = self._grads
+        delta = np.asarray(dout, dtype=self.dtype)
+        for i in range(self.n_layers - 1, -1, -1):
+            a_prev = self._cache[i][0]
+            np.matmul(a_prev.T, delta, out=grads[2 * i])
+            np.sum(delta, axis=0, out=grads[2 * i + 1])
+            if i == 0:
+                break
+            delta = delta @ self.params[2 * i].T
+            _, h, mask = self._cache[i - 1]
+            if mask is not None:
+                delta *= mask
+            self.activation.backward(h, delta)
+        return grads
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Outputs with dropout off: the same as ``forward(X, train=False)``."""
+        return self.forward(X, train=False)
+
+    def __repr__(self) -> str:
+        return (f"MLP({self.sizes}, activation={self.activation.name!r}, "
+                f"dropout={self.dropout}, dtype={self.dtype.name!r})")

@@ -1,0 +1,211 @@
+"""Optimizers with torch.optim's update rules and default hyperparameters.
+
+Every optimizer updates the parameter arrays it was given *in place*. Its hyperparameters
+(``lr``, ``momentum``, ``betas``, ...) are plain attributes read at every step, so a change
+made between two steps applies from the next one; the optimizer never rewrites them.
+Its state (``m``, ``v``, ``t``, ...) lives beside the parameters, one array per parameter.
+
+All of them descend: ``w <- w - lr * (a step direction built from dC/dw)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from .registry import Registry
+
+
+class Optimizer:
+    """Base class. ``params``: the live arrays to update; ``state_names``: per-parameter
+    state arrays, created as zeros; ``t``: steps taken."""
+
+    name = ""
+    formula = ""
+    state_names: tuple[str, ...] = ()
+    hyper_names: tuple[str, ...] = ("lr", "weight_decay")
+    default_lr = 1e-3
+
+    def __init__(self, params: Sequence[np.ndarray], lr: float | None = None, weight_decay: float = 0.0):
+        self.params = list(params)
+        self.lr = self.default_lr if lr is None else float(lr)
+        self.weight_decay = float(weight_decay)
+        self.t = 0
+        self.state: dict[str, list[np.ndarray]] = {
+            key: [np.zeros_like(p) for p in self.params] for key in self.state_names
+        }
+
+    def step(self, grads: Sequence[np.ndarray]) -> None:
+        """One update of every parameter from its gradient dC/dw (``grads`` may be modified)."""
+        self.t += 1
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            if self.weight_decay:
+                g = g + self.weight_decay * p  # L2: the gradient of (wd/2) * ||w||^2
+            self._update(i, p, g)
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def hyperparameters(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.hyper_names}
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """Flat name -> array map of the state, for saving (``load_state_arrays`` undoes it)."""
+        arrays = {"t": np.array(self.t)}
+        for key, values in self.state.items():
+            for i, a in enumerate(values):
+                arrays[f"{key}.{i}"] = a
+        return arrays
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.t = int(arrays["t"])
+        for key, values in self.state.items():
+            for i, a in enumerate(values):
+                a[...] = arrays[f"{key}.{i}"]
+
+    def __repr__(self) -> str:
+        hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({hp})"
+
+
+class SGD(Optimizer):
+    """torch.optim.SGD: buf <- momentum * buf + (1 - dampening) * g (buf <- g at the first
+    step); nesterov: g <- g + momentum * buf, else g <- buf; w <- w - lr * g."""
+
+    name = "sgd"
+    formula = "w <- w - lr * dC/dw"
+    hyper_names = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
+    default_lr = 1e-3
+
+    def __init__(self, params, lr=None, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        self.momentum = float(momentum)
+        self.dampening = float(dampening)
+        self.nesterov = bool(nesterov)
+        self.state["momentum_buffer"] = [np.zeros_like(p) for p in self.params]
+
+    def _update(self, i, p, g):
+        if self.momentum:
+            buf = self.state["momentum_buffer"][i]
+            if self.t == 1:
+                buf[...] = g
+            else:
+                buf *= self.momentum
+                buf += (1 - self.dampening) * g
+            g = g + self.momentum * buf if self.nesterov else buf
+        p -= self.lr * g
+
+
+class Momentum(SGD):
+    """SGD with momentum 0.9: v <- 0.9 v + dC/dw; w <- w - lr * v."""
+
+    name = "momentum"
+    formula = "v <- mu v + dC/dw;  w <- w - lr * v"
+
+    def __init__(self, params, lr=None, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(params, lr, momentum, dampening, nesterov, weight_decay)
+
+
+class RMSprop(Optimizer):
+    """torch.optim.RMSprop (centered=False, momentum=0): s <- alpha s + (1 - alpha) g^2;
+    w <- w - lr * g / (sqrt(s) + eps)."""
+
+    name = "rmsprop"
+    formula = "s <- a s + (1-a) g^2;  w <- w - lr * g / (sqrt(s) + eps)"
+    state_names = ("square_avg",)
+    hyper_names = ("lr", "alpha", "eps", "weight_decay")
+    default_lr = 1e-2
+
+    def __init__(self, params, lr=None, alpha=0.99, eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        self.alpha = float(alpha)
+        self.eps = float(eps)
+
+    def _update(self, i, p, g):
+        s = self.state["square_avg"][i]
+        s *= self.alpha
+        s += (1 - self.alpha) * g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class Adagrad(Optimizer):
+    """torch.optim.Adagrad: s <- s + g^2; w <- w - lr / (1 + (t-1) lr_decay) * g / (sqrt(s) + eps)."""
+
+    name = "adagrad"
+    formula = "s <- s + g^2;  w <- w - lr * g / (sqrt(s) + eps)"
+    state_names = ("sum",)
+    hyper_names = ("lr", "lr_decay", "eps", "initial_accumulator_value", "weight_decay")
+    default_lr = 1e-2
+
+    def __init__(self, params, lr=None, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
+        super().__init__(params, lr, weight_decay)
+        self.lr_decay = float(lr_decay)
+        self.eps = float(eps)
+        self.initial_accumulator_value = float(initial_accumulator_value)
+        for s in self.state["sum"]:
+            s.fill(self.initial_accumulator_value)
+
+    def _update(self, i, p, g):
+        s = self.state["sum"][i]
+        s += g * g
+        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        p -= clr * g / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    """torch.optim.Adam: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
+    w <- w - lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps): a step size per parameter."""
+
+    name = "adam"
+    formula = "m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;  w <- w - lr * m^ / (sqrt(v^) + eps)"
+    state_names = ("exp_avg", "exp_avg_sq")
+    hyper_names = ("lr", "betas", "eps", "weight_decay")
+    default_lr = 1e-3
+    decoupled = False
+
+    def __init__(self, params, lr=None, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = float(eps)
+
+    def step(self, grads):
+        if self.decoupled:  # AdamW: w <- w (1 - lr wd), then Adam without L2 in the gradient
+            self.t += 1
+            for i, (p, g) in enumerate(zip(self.params, grads)):
+                p *= 1 - self.lr * self.weight_decay
+                self._update(i, p, g)
+        else:
+            super().step(grads)
+
+    def _update(self, i, p, g):
+        b1, b2 = self.betas
+        m = self.state["exp_avg"][i]
+        v = self.state["exp_avg_sq"][i]
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * (g * g)
+        step_size = self.lr / (1 - b1**self.t)
+        denom = np.sqrt(v)
+        denom /= math.sqrt(1 - b2**self.t)
+        denom += self.eps
+        p -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """torch.optim.AdamW: decoupled weight decay (default 0.01), w <- w (1 - lr wd), then Adam."""
+
+    name = "adamw"
+    formula = "w <- w (1 - lr wd);  then Adam's step"
+    decoupled = True
+
+    def __init__(self, params, lr=None, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+OPTIMIZERS: Registry[type[Optimizer]] = Registry(
+    "optimizer",
+    {cls.name: cls for cls in (SGD, Momentum, RMSprop, Adagrad, Adam, AdamW)},
+)
