@@ -7,6 +7,10 @@ import numpy as np
 from .losses import Loss
 from .mlp import MLP
 
+# Central differences with eps = 1e-5 carry ~1e-11 of rounding and truncation error: a
+# difference below this is the method's noise (e.g. a gradient that is exactly zero).
+NOISE_FLOOR = 1e-9
+
 
 def numerical_gradients(model: MLP, loss: Loss, X: np.ndarray, y: np.ndarray, eps: float = 1e-5,
                         masks=None) -> list[np.ndarray]:
@@ -33,7 +37,7 @@ def gradient_check(model: MLP, loss: Loss, X: np.ndarray, y: np.ndarray, eps: fl
                    with_dropout: bool = True) -> float:
     """The largest relative error ||a - n|| / (||a|| + ||n||) over the parameter arrays, where
     a is backprop's gradient and n the central difference (a norm per array, so that a tiny
-    gradient element's rounding does not dominate). Dropout masks (if the model has
+    gradient element's rounding does not dominate; differences under ``NOISE_FLOOR`` count as 0). Dropout masks (if the model has
     dropout and ``with_dropout``) are drawn once and held fixed."""
     out = model.forward(X, train=True) if with_dropout else None
     masks = list(model.masks) if with_dropout and model.dropout > 0 else None
@@ -43,7 +47,7 @@ def gradient_check(model: MLP, loss: Loss, X: np.ndarray, y: np.ndarray, eps: fl
     numeric = numerical_gradients(model, loss, X, y, eps, masks if masks is not None else None)
     worst = 0.0
     for a, n in zip(analytic, numeric):
-        denom = np.linalg.norm(a) + np.linalg.norm(n)
-        if denom > 0:
-            worst = max(worst, float(np.linalg.norm(a - n) / denom))
+        diff = np.linalg.norm(a - n)
+        if diff > NOISE_FLOOR:
+            worst = max(worst, float(diff / (np.linalg.norm(a) + np.linalg.norm(n))))
     return worst
