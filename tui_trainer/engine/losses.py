@@ -151,9 +151,10 @@ class CrossEntropy(Loss):
             with np.errstate(over="ignore"):
                 s = 1 / (1 + np.exp(-z))
             return ((s - labels) / n).reshape(out.shape).astype(out.dtype, copy=False)
-        g = np.exp(_log_softmax(out))
-        g[np.arange(n), labels] -= 1
-        g *= 1.0 / n
+        g = out - out.max(axis=1, keepdims=True)
+        np.exp(g, out=g)
+        g *= (1.0 / n) / g.sum(axis=1, keepdims=True)  # softmax / n
+        g[np.arange(n), labels] -= 1.0 / n
         return g
 
 

@@ -39,7 +39,9 @@ class MLP:
     ----------
     params : list of ndarray
         The live parameters ``[W1, b1, W2, b2, ...]``; ``W`` of shape (fan_in, fan_out),
-        ``b`` of shape (fan_out,). Optimizers update these arrays in place.
+        ``b`` of shape (fan_out,). Optimizers update these arrays in place. They are views
+        of one flat vector, ``flat_params``, in that order (the gradients likewise), so an
+        optimizer can update every parameter with a handful of vectorised operations.
     """
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0,
@@ -56,9 +58,14 @@ class MLP:
         init_seq, dropout_seq = seq.spawn(2)
         self.init_rng = np.random.default_rng(init_seq)
         self.dropout_rng = np.random.default_rng(dropout_seq)
-        self.params: list[np.ndarray] = []
+        shapes = []
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+            shapes += [(fan_in, fan_out), (fan_out,)]
+        self.flat_params = np.zeros(sum(int(np.prod(s)) for s in shapes), dtype=self.dtype)
+        self.flat_grads = np.zeros_like(self.flat_params)
+        self.params = _views(self.flat_params, shapes)
+        self._grads = _views(self.flat_grads, shapes)
         self.reset_parameters()
-        self._grads = [np.empty_like(p) for p in self.params]
         self._cache: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
         self.masks: list[np.ndarray | None] = []
 
@@ -74,19 +81,13 @@ class MLP:
         """New weights from the init generator: He for the ReLU family, Glorot for the
         others (both uniform, as torch.nn.init's *_uniform_); biases zero. The arrays
         already in ``params`` are overwritten in place, so optimizers keep pointing at them."""
-        new = []
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             if self.activation.init == "he":
                 limit = np.sqrt(6.0 / fan_in)
             else:
                 limit = np.sqrt(6.0 / (fan_in + fan_out))
-            W = self.init_rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(self.dtype)
-            new += [W, np.zeros(fan_out, dtype=self.dtype)]
-        if self.params:
-            for p, q in zip(self.params, new):
-                p[...] = q
-        else:
-            self.params = new
+            self.params[2 * i][...] = self.init_rng.uniform(-limit, limit, size=(fan_in, fan_out))
+            self.params[2 * i + 1][...] = 0
 
     def forward(self, X: np.ndarray, train: bool = False,
                 masks: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
@@ -162,3 +163,13 @@ class MLP:
     def __repr__(self) -> str:
         return (f"MLP({self.sizes}, activation={self.activation.name!r}, "
                 f"dropout={self.dropout}, dtype={self.dtype.name!r})")
+
+
+def _views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Consecutive views of ``flat`` with the given shapes."""
+    views, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(flat[start:start + size].reshape(shape))
+        start += size
+    return views

@@ -30,6 +30,11 @@ class Optimizer:
 
     def __init__(self, params: Sequence[np.ndarray], lr: float | None = None, weight_decay: float = 0.0):
         self.params = list(params)
+        # Parameters laid out as consecutive views of one vector (as MLP's are) are updated
+        # as that one vector: a few numpy calls a step instead of a few per array.
+        self._flat = flat_base(self.params)
+        if self._flat is not None:
+            self.params = [self._flat]
         self.lr = self.default_lr if lr is None else float(lr)
         self.weight_decay = float(weight_decay)
         self.t = 0
@@ -40,10 +45,18 @@ class Optimizer:
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """One update of every parameter from its gradient dC/dw (``grads`` may be modified)."""
         self.t += 1
-        for i, (p, g) in enumerate(zip(self.params, grads)):
+        for i, (p, g) in enumerate(zip(self.params, self._grads_like_params(grads))):
             if self.weight_decay:
                 g = g + self.weight_decay * p  # L2: the gradient of (wd/2) * ||w||^2
             self._update(i, p, g)
+
+    def _grads_like_params(self, grads: Sequence[np.ndarray]) -> Sequence[np.ndarray]:
+        if self._flat is None:
+            return grads
+        flat = flat_base(grads)
+        if flat is None:
+            flat = np.concatenate([np.ravel(g) for g in grads])
+        return [flat]
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
@@ -68,6 +81,25 @@ class Optimizer:
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({hp})"
+
+
+def flat_base(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
+    """The 1-D array that ``arrays`` are consecutive, contiguous views of (covering all of
+    it, in order), or None."""
+    if not arrays:
+        return None
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    start = base.__array_interface__["data"][0]
+    offset = 0
+    for a in arrays:
+        if a.base is not base or not a.flags.c_contiguous:
+            return None
+        if a.__array_interface__["data"][0] != start + offset * base.itemsize:
+            return None
+        offset += a.size
+    return base if offset == base.size else None
 
 
 class SGD(Optimizer):
@@ -173,7 +205,7 @@ class Adam(Optimizer):
     def step(self, grads):
         if self.decoupled:  # AdamW: w <- w (1 - lr wd), then Adam without L2 in the gradient
             self.t += 1
-            for i, (p, g) in enumerate(zip(self.params, grads)):
+            for i, (p, g) in enumerate(zip(self.params, self._grads_like_params(grads))):
                 p *= 1 - self.lr * self.weight_decay
                 self._update(i, p, g)
         else:

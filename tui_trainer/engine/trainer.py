@@ -251,12 +251,11 @@ class Trainer:
     # -- snapshots --------------------------------------------------------------------------
     def _snapshot(self) -> tuple[list[np.ndarray], dict[str, np.ndarray], int]:
         opt_state = {k: v.copy() for k, v in self.optimizer.state_arrays().items()}
-        return [p.copy() for p in self.model.params], opt_state, self.steps
+        return self.model.flat_params.copy(), opt_state, self.steps
 
     def _restore(self, snapshot) -> None:
         params, opt_state, steps = snapshot
-        for p, q in zip(self.model.params, params):
-            p[...] = q
+        self.model.flat_params[...] = params
         self.optimizer.load_state_arrays(opt_state)
         self.steps = steps
 
