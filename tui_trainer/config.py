@@ -1,14 +1,28 @@
-"""The settings of a run, as one frozen dataclass: data, network and training."""
+"""The settings of a run, as one frozen dataclass: data, network and training; TOML in and out.
+
+A ``RunConfig`` checks itself: a wrong type or a value out of range raises ``ConfigError``, one
+line that names the setting and says what it may be. The command line, a TOML file, a preset and
+a saved run all build one through the same checks.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+import re
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
 
+from .configcheck import FIELD_KINDS, ConfigError, check_field, closest
 from .engine import Settings, Trainer
 
 if TYPE_CHECKING:
     from .data import Dataset
+
+TRAINING_FIELDS = ("loss", "optimizer", "learning_rate", "batch_mode", "batch_size", "dropout",
+                   "weight_decay", "momentum", "nesterov")
+DATA_FIELDS = ("dataset", "data", "target", "task", "drop_missing", "samples", "noise", "train_fraction")
+NETWORK_FIELDS = ("hidden", "activation", "dtype", "seed", "epochs")
 
 
 @dataclass(frozen=True)
@@ -18,6 +32,7 @@ class RunConfig:
 
     ``None`` means "the default for the data set": its size, noise, train fraction and
     suggested hidden layers; cross-entropy for classification and MSE for regression.
+    Raises ``ConfigError`` (a ValueError) for a wrong type or a value out of range.
     """
 
     # data
@@ -46,8 +61,45 @@ class RunConfig:
     momentum: float = 0.9
     nesterov: bool = False
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None and FIELD_KINDS[f.name].optional:
+                continue
+            object.__setattr__(self, f.name, check_field(f.name, value))
+        if self.dataset is not None and self.data is not None:
+            raise ConfigError("dataset", self.dataset, "and {data} exclude each other: choose one")
+        if self.data is None:
+            for name in ("target", "task"):
+                if getattr(self, name) is not None:
+                    raise ConfigError(name, getattr(self, name), "needs a CSV file ({data})")
+            if self.drop_missing:
+                raise ConfigError("drop_missing", None, "needs a CSV file ({data})")
+        else:
+            for name in ("samples", "noise"):
+                if getattr(self, name) is not None:
+                    raise ConfigError(name, getattr(self, name), "applies to generated data sets only, "
+                                      "not to a CSV file ({data})")
+
     def replace(self, **changes: Any) -> "RunConfig":
         return replace(self, **changes)
+
+    def with_settings(self, settings: Settings) -> "RunConfig":
+        """This config with the training fields taken from live ``settings``."""
+        return replace(self, **{name: getattr(settings, name) for name in TRAINING_FIELDS})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that are set (not None), in field order; hidden as a list. TOML- and JSON-able."""
+        out = {}
+        for name, value in asdict(self).items():
+            if value is not None:
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], where: str | None = None) -> "RunConfig":
+        """A config from field names and values, every key and type checked."""
+        return cls(**check_mapping(values, where))
 
     def load_data(self) -> "Dataset":
         """The data set this config names (raises ``tui_trainer.data.DataError``)."""
@@ -88,3 +140,113 @@ class RunConfig:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(RunConfig))
+
+
+def check_mapping(values: Mapping[str, Any], where: str | None = None,
+                  lines: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """Check each key is a field and each value has its type and range; return them normalised.
+
+    ``where`` (a file name) and ``lines`` (key -> line number) locate an error.
+    """
+    out = {}
+    for key, value in values.items():
+        at = where if lines is None or key not in lines else f"{where}, line {lines[key]}"
+        if key not in FIELD_NAMES:
+            hint = closest(key, FIELD_NAMES)
+            reason = f"did you mean {hint!r}?" if hint else f"the keys are: {', '.join(FIELD_NAMES)}"
+            raise ConfigError(key, None, f"unknown key {key!r}; {reason}", where=at, label="")
+        try:
+            out[key] = check_field(key, value)
+        except ConfigError as err:
+            raise err.at(at, key) from None
+    return out
+
+
+def merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Later layers win. A layer naming a data source drops the other source of earlier ones,
+    so ``--dataset`` overrides a config file's ``data`` (and its target, task, drop_missing)."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        if "dataset" in layer:
+            for name in ("data", "target", "task", "drop_missing"):
+                merged.pop(name, None)
+        if "data" in layer:
+            merged.pop("dataset", None)
+        merged.update(layer)
+    return merged
+
+
+def preset(name: str) -> dict[str, Any]:
+    """The checked fields of the preset ``name`` (ConfigError lists the valid names)."""
+    from .data import PRESETS as table
+
+    if name not in table:
+        hint = closest(name, table)
+        hint = f"did you mean {hint!r}? " if hint else ""
+        raise ConfigError("preset", name, f"is unknown; {hint}choose one of: {', '.join(table)}")
+    return check_mapping(table[name], where=f"preset {name!r}")
+
+
+# -- TOML --------------------------------------------------------------------------------------
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The settings in a TOML file, checked and normalised: RunConfig field name -> value.
+
+    Raises ConfigError naming the file (and the line: of a syntax error, an unknown key, a
+    value of the wrong type or out of range).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(None, None, "no such file", where=str(path), label="") from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise ConfigError(None, None, f"cannot read it: {reason}", where=str(path), label="") from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(None, None, f"not valid TOML: {err}", where=str(path), label="") from None
+    return check_mapping(values, where=str(path), lines=_key_lines(text, values))
+
+
+def write_toml(path: str | Path, config: RunConfig) -> None:
+    """Write the config's settings (those not None) as TOML, atomically; ``read_toml`` gives
+    them back and ``RunConfig(**read_toml(path)) == config``."""
+    from .atomic import write_text
+
+    write_text(path, toml_text(config))
+
+
+def toml_text(config: RunConfig) -> str:
+    """The config as TOML: one ``key = value`` line per field set, grouped with comments."""
+    import tomli_w
+
+    values = config.to_dict()
+    lines = ["# tui-trainer settings: tui-trainer --config FILE.toml (the options given win)"]
+    for title, names in (("data", DATA_FIELDS), ("network", NETWORK_FIELDS), ("training", TRAINING_FIELDS)):
+        lines.append(f"\n# {title}")
+        for name in names:
+            if name in values:
+                value = values[name]
+                if isinstance(value, list):  # inline, as a person writes it
+                    lines.append(f"{name} = [{', '.join(str(int(v)) for v in value)}]")
+                else:
+                    lines.append(tomli_w.dumps({name: value}).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def load_toml(path: str | Path, base: RunConfig = RunConfig()) -> RunConfig:
+    """``base`` with the settings of a TOML file over it."""
+    return RunConfig(**merge(base.to_dict(), read_toml(path)))
+
+
+def _key_lines(text: str, values: Mapping[str, Any]) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for key in values:
+        k = re.escape(key)
+        pattern = re.compile(rf"^[ \t]*(?:(?:{k}|\"{k}\"|'{k}')[ \t]*=|\[[ \t]*{k}[ \t]*\])", re.M)
+        match = pattern.search(text)
+        if match:
+            lines[key] = text.count("\n", 0, match.start()) + 1
+    return lines
+

@@ -16,7 +16,9 @@ from .mlp import MLP
 from .optimizers import OPTIMIZERS, Optimizer
 from .settings import Change, Reset, Settings
 
-POLL_INTERVAL = 0.002  # seconds between calls of the host's ``poll`` within an epoch
+POLL_INTERVAL = 0.002
+# Bump when state_dict's layout changes (1: parameters and optimizer state as flat vectors).
+STATE_VERSION = 1  # seconds between calls of the host's ``poll`` within an epoch
 
 
 class Split(Protocol):
@@ -269,6 +271,7 @@ class Trainer:
         for k, v in self.history.as_arrays().items():
             arrays[f"history.{k}"] = v
         meta = {
+            "state_version": STATE_VERSION,
             "epoch": self.epoch,
             "steps": self.steps,
             "seed": self.seed,
@@ -284,6 +287,10 @@ class Trainer:
 
     def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
         """Restore a ``state_dict`` taken from a trainer built with the same data and network."""
+        version = meta.get("state_version", 0)
+        if version != STATE_VERSION:
+            raise ValueError(f"this state was saved by engine state version {version}; "
+                             f"this version reads version {STATE_VERSION} only")
         self.settings = Settings(**{**meta["settings"], "betas": tuple(meta["settings"]["betas"])})
         self.model.dropout = self.settings.dropout
         self.loss = LOSSES[self.settings.loss]

@@ -1,0 +1,378 @@
+"""The command line in-process: options, precedence, headless runs, errors (exit 2, one line)."""
+
+import json
+import signal
+import subprocess
+import sys
+import types
+
+import pytest
+
+import tui_trainer.cli as cli
+from tui_trainer.clioptions import build_parser
+from tui_trainer.config import RunConfig, read_toml
+from tui_trainer.engine import Trainer
+from tui_trainer.runfile import load_run
+
+# A run small enough to train in milliseconds.
+FAST = ["--dataset", "spiral", "--samples", "60", "--hidden", "8"]
+
+
+# -- help ------------------------------------------------------------------------------------------
+def test_help_documents_every_option_with_its_default_or_range(run):
+    code, out, _ = run("--help")
+    assert code == 0
+    parser = build_parser("tui-trainer", "0", error=lambda m, p: None)
+    for action in parser._actions:
+        for option in action.option_strings:
+            assert option in out
+        if action.dest in ("help", "version", "headless", "quiet", "config", "load", "save", "history",
+                           "write_config", "preset", "data", "target"):
+            continue
+        assert "default" in action.help or "in [" in action.help, action.dest
+    for group in ("data:", "network:", "training", "run:", "output:"):
+        assert f"\n{group}" in out
+    assert "exit status: 0 done; 1 the training diverged" in out
+
+
+def test_version(run):
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("tui-trainer 0.")
+
+
+# -- headless, piped -------------------------------------------------------------------------------
+def test_headless_prints_a_line_per_epoch_then_a_summary(run):
+    code, out, err = run("--headless", *FAST, "--epochs", "3")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines[:3]] == [["epoch", "1"], ["epoch", "2"], ["epoch", "3"]]
+    assert lines[0].split()[2::2] == ["train_cost", "test_cost", "gap", "accuracy"]
+    assert lines[3].startswith("finished  epoch 3/3  trained 3 epochs in ")
+    assert lines[4].startswith("final  train_cost ")
+    assert lines[5].startswith("best  test_cost ")
+    assert len(lines) == 6
+
+
+def test_every_k_prints_every_kth_epoch_and_the_last(run):
+    code, out, _ = run("--headless", *FAST, "--epochs", "7", "--every", "3")
+    epochs = [line.split()[1] for line in out.splitlines() if line.startswith("epoch ")]
+    assert code == 0 and epochs == ["3", "6", "7"]
+
+
+def test_quiet_prints_nothing(run, tmp_path):
+    code, out, err = run("--headless", *FAST, "--epochs", "2", "--quiet", "--history", str(tmp_path / "h.csv"))
+    assert (code, out, err) == (0, "", "")
+    assert (tmp_path / "h.csv").exists()
+
+
+def test_same_seed_and_settings_give_identical_history_files(run, tmp_path):
+    for name in ("a", "b"):
+        for ext in ("csv", "json"):
+            code, _, _ = run("--headless", *FAST, "--epochs", "4", "--dropout", "0.2", "--seed", "7",
+                             "--history", str(tmp_path / f"{name}.{ext}"))
+            assert code == 0
+    for ext in ("csv", "json"):
+        assert (tmp_path / f"a.{ext}").read_bytes() == (tmp_path / f"b.{ext}").read_bytes()
+    assert len((tmp_path / "a.csv").read_text().splitlines()) == 5
+
+
+def test_a_different_seed_gives_different_numbers(run, tmp_path):
+    for seed in ("1", "2"):
+        run("--headless", *FAST, "--epochs", "2", "--seed", seed, "--history", str(tmp_path / f"{seed}.csv"))
+    assert (tmp_path / "1.csv").read_bytes() != (tmp_path / "2.csv").read_bytes()
+
+
+def test_divergence_is_one_line_and_exit_status_1(run, tmp_path):
+    code, out, err = run("--headless", "--dataset", "sine", "--samples", "40", "--hidden", "8",
+                         "--optimizer", "sgd", "--lr", "10", "--epochs", "300", "--quiet",
+                         "--history", str(tmp_path / "h.csv"), "--save", str(tmp_path / "run.npz"))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("tui-trainer: diverged at epoch ")
+    assert "try a lower --lr (it was 10; e.g. --lr 1)" in err
+    diverged_at = int(err.split("epoch ")[1].split(":")[0])
+    _, trainer = load_run(tmp_path / "run.npz")  # the last good epoch is saved
+    assert trainer.epoch == diverged_at - 1
+    assert len((tmp_path / "h.csv").read_text().splitlines()) == diverged_at
+
+
+def test_the_summary_of_a_diverged_run(run):
+    code, out, _ = run("--headless", "--dataset", "sine", "--samples", "40", "--hidden", "8",
+                       "--optimizer", "sgd", "--lr", "10", "--epochs", "300", "--every", "1000")
+    assert code == 1 and "diverged (at epoch " in out
+
+
+# -- precedence --------------------------------------------------------------------------------------
+def _written(run, tmp_path, *argv):
+    path = tmp_path / "out.toml"
+    code, out, err = run(*argv, "--write-config", str(path))
+    assert code == 0, err
+    return RunConfig(**read_toml(path))
+
+
+def test_precedence_defaults_preset_config_options(run, tmp_path):
+    (tmp_path / "c.toml").write_text("learning_rate = 0.005\nepochs = 50\nseed = 4\n")
+    config = _written(run, tmp_path, "--preset", "overfit", "--config", str(tmp_path / "c.toml"), "--seed", "9")
+    assert config.dataset == "digits" and config.hidden == (256, 256)   # the preset
+    assert config.learning_rate == 0.005 and config.epochs == 50        # the file over the preset
+    assert config.seed == 9                                             # the option over the file
+    assert config.activation == "relu" and config.momentum == 0.9       # preset, default
+
+
+def test_an_option_given_as_its_default_still_wins(run, tmp_path):
+    (tmp_path / "c.toml").write_text("dropout = 0.5\n")
+    config = _written(run, tmp_path, "--config", str(tmp_path / "c.toml"), "--dropout", "0")
+    assert config.dropout == 0.0
+
+
+def test_dataset_on_the_command_line_replaces_a_csv_in_the_file(run, tmp_path):
+    (tmp_path / "c.toml").write_text('data = "x.csv"\ntarget = "y"\n')
+    config = _written(run, tmp_path, "--config", str(tmp_path / "c.toml"), "--dataset", "moons")
+    assert (config.dataset, config.data, config.target) == ("moons", None, None)
+
+
+def test_batch_size_options(run, tmp_path):
+    (tmp_path / "c.toml").write_text('batch_mode = "sgd"\n')
+    assert _written(run, tmp_path, "--batch-size", "full").batch_mode == "batch"
+    config = _written(run, tmp_path, "--config", str(tmp_path / "c.toml"), "--batch-size", "16")
+    assert (config.batch_mode, config.batch_size) == ("mini-batch", 16)
+    config = _written(run, tmp_path, "--batch-size", "16", "--batch-mode", "sgd")
+    assert (config.batch_mode, config.batch_size) == ("sgd", 16)
+
+
+def test_every_option_reaches_the_config(run, tmp_path):
+    config = _written(run, tmp_path, "--dataset", "moons", "--samples", "100", "--noise", "0.1",
+                      "--train-fraction", "0.6", "--hidden", " 12, 6 ", "--activation", "relu", "--dtype", "float32",
+                      "--loss", "hinge", "--optimizer", "momentum", "--lr", "0.2", "--batch-size", "10",
+                      "--dropout", "0.1", "--weight-decay", "0.001", "--momentum", "0.8", "--nesterov",
+                      "--epochs", "12", "--seed", "3")
+    assert config == RunConfig(dataset="moons", samples=100, noise=0.1, train_fraction=0.6, hidden=(12, 6),
+                               activation="relu", dtype="float32", loss="hinge", optimizer="momentum",
+                               learning_rate=0.2, batch_mode="mini-batch", batch_size=10, dropout=0.1,
+                               weight_decay=0.001, momentum=0.8, nesterov=True, epochs=12, seed=3)
+
+
+def test_csv_options(run, tmp_path, tiny_csv):
+    config = _written(run, tmp_path, "--data", str(tiny_csv), "--target", "label", "--task", "classification",
+                      "--drop-missing")
+    assert (config.data, config.target, config.task, config.drop_missing) == (
+        str(tiny_csv), "label", "classification", True)
+    code, out, _ = run("--headless", "--data", str(tiny_csv), "--target", "label", "--hidden", "4",
+                       "--epochs", "2")
+    assert code == 0 and "finished  epoch 2/2" in out
+
+
+# -- save and load -----------------------------------------------------------------------------------
+def test_save_then_load_gives_the_same_history_as_one_run(run, tmp_path):
+    options = [*FAST, "--dropout", "0.3", "--batch-size", "7", "--quiet"]
+    assert run("--headless", *options, "--epochs", "6", "--history", str(tmp_path / "one.json"))[0] == 0
+    assert run("--headless", *options, "--epochs", "2", "--save", str(tmp_path / "run.npz"))[0] == 0
+    code, out, err = run("--headless", "--load", str(tmp_path / "run.npz"), "--epochs", "6", "--quiet",
+                         "--history", str(tmp_path / "two.json"), "--save", str(tmp_path / "run.npz"))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+    assert load_run(tmp_path / "run.npz")[1].epoch == 6
+
+
+def test_load_without_epochs_trains_to_the_saved_total(run, tmp_path):
+    run("--headless", *FAST, "--epochs", "5", "--quiet", "--save", str(tmp_path / "run.npz"))
+    code, out, _ = run("--headless", "--load", str(tmp_path / "run.npz"))
+    assert code == 0 and "nothing to train" in out and "epoch 5/5  trained 0 epochs" in out
+
+
+def test_load_with_a_new_learning_rate_records_the_change(run, tmp_path):
+    run("--headless", *FAST, "--epochs", "2", "--quiet", "--save", str(tmp_path / "run.npz"))
+    code, out, _ = run("--headless", "--load", str(tmp_path / "run.npz"), "--epochs", "3", "--lr", "0.001",
+                       "--quiet", "--history", str(tmp_path / "h.json"))
+    events = json.loads((tmp_path / "h.json").read_text())["events"]
+    assert code == 0 and events == [{"after_epoch": 2, "text": "learning_rate 0.01 -> 0.001"}]
+
+
+# -- Ctrl+C --------------------------------------------------------------------------------------------
+def test_ctrl_c_stops_after_the_epoch_writes_the_files_and_exits_130(run, tmp_path, monkeypatch):
+    original = Trainer.run_epoch
+
+    def run_epoch(self):
+        stats = original(self)
+        if self.epoch == 3:
+            signal.raise_signal(signal.SIGINT)  # as if Ctrl+C came during epoch 3
+        return stats
+
+    monkeypatch.setattr(Trainer, "run_epoch", run_epoch)
+    code, out, err = run("--headless", *FAST, "--epochs", "100", "--history", str(tmp_path / "h.csv"),
+                         "--save", str(tmp_path / "run.npz"))
+    assert code == 130 and err == ""
+    assert "stopped (Ctrl+C)  epoch 3/100" in out
+    assert len((tmp_path / "h.csv").read_text().splitlines()) == 4
+    assert load_run(tmp_path / "run.npz")[1].epoch == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_a_second_ctrl_c_interrupts_at_once_and_writes_nothing(run, tmp_path, monkeypatch):
+    original = Trainer.run_epoch
+
+    def run_epoch(self):
+        if self.epoch == 1:
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        return original(self)
+
+    monkeypatch.setattr(Trainer, "run_epoch", run_epoch)
+    code, _, err = run("--headless", *FAST, "--epochs", "100", "--save", str(tmp_path / "run.npz"))
+    assert code == 130 and err == "tui-trainer: interrupted\n"
+    assert not (tmp_path / "run.npz").exists()
+
+
+# -- the dashboard ---------------------------------------------------------------------------------
+@pytest.fixture
+def dashboard(monkeypatch):
+    calls = []
+    app = types.ModuleType("tui_trainer.ui.app")
+    app.run_dashboard = lambda config, resume=None: calls.append((config, resume)) or 0
+    monkeypatch.setitem(sys.modules, "tui_trainer.ui.app", app)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    return calls
+
+
+def test_without_headless_the_dashboard_gets_the_config(run, dashboard):
+    code, _, _ = run("--dataset", "moons", "--lr", "0.05")
+    assert code == 0 and dashboard == [(RunConfig(dataset="moons", learning_rate=0.05), None)]
+
+
+def test_load_without_headless_resumes_in_the_dashboard(run, dashboard, tmp_path):
+    run("--headless", *FAST, "--epochs", "2", "--quiet", "--save", str(tmp_path / "run.npz"))
+    code, _, _ = run("--load", str(tmp_path / "run.npz"), "--epochs", "9")
+    ((config, resume),) = dashboard
+    assert code == 0 and resume == str(tmp_path / "run.npz")
+    assert config.epochs == 9 and config.hidden == (8,)
+
+
+def test_a_bad_run_file_is_refused_before_the_dashboard_starts(run, dashboard, tmp_path):
+    (tmp_path / "x.npz").write_text("not a zip")
+    code, _, err = run("--load", str(tmp_path / "x.npz"))
+    assert code == 2 and "not a tui-trainer run file" in err and dashboard == []
+
+
+def test_a_failed_write_is_reported_and_the_other_file_still_written(run, tmp_path, monkeypatch):
+    import tui_trainer.cli as cli_module
+
+    def failing(path, trainer):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli_module, "write_history", failing)
+    code, out, err = run("--headless", *FAST, "--epochs", "2", "--history", str(tmp_path / "h.csv"),
+                         "--save", str(tmp_path / "run.npz"))
+    assert code == 2
+    assert err == f"tui-trainer: error: cannot write {tmp_path / 'h.csv'}: No space left on device\n"
+    assert (tmp_path / "run.npz").exists() and f"saved {tmp_path / 'run.npz'}" in out
+
+
+def test_the_dashboard_needs_a_terminal(run, monkeypatch):
+    monkeypatch.setattr(cli, "_has_terminal", lambda: False)
+    code, _, err = run("--dataset", "moons")
+    assert code == 2 and "the dashboard needs a terminal; add --headless" in err
+
+
+def test_help_and_headless_runs_never_import_textual():
+    code = (
+        "import sys\n"
+        "from tui_trainer.cli import main\n"
+        "assert main(['--help']) == 0\n"
+        f"assert main(['--headless', *{FAST!r}, '--epochs', '1', '--quiet']) == 0\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'plotext', 'textual_plotext', 'rich')]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+# -- errors: exit 2, one line, no traceback ------------------------------------------------------------
+@pytest.mark.parametrize("argv, expected", [
+    (["--lr", "0"], "--lr 0 is out of range; it must be in [1e-06, 10]"),
+    (["--lr", "-0.1"], "--lr -0.1 is out of range; it must be in [1e-06, 10]"),
+    (["--lr", "fast"], "--lr 'fast' is not a number"),
+    (["--dropout", "0.95"], "--dropout 0.95 is out of range; it must be in [0, 0.9]"),
+    (["--dropout", "-0.1"], "--dropout -0.1 is out of range; it must be in [0, 0.9]"),
+    (["--batch-size", "0"], "--batch-size 0 is out of range; it must be a whole number >= 1"),
+    (["--batch-size", "many"], "--batch-size 'many' is not a whole number, nor 'full'"),
+    (["--batch-size", "full", "--batch-mode", "sgd"], "--batch-size 'full' contradicts --batch-mode sgd"),
+    (["--hidden", ""], "--hidden '' is empty; give the widths of the hidden layers, e.g. 32,32"),
+    (["--hidden", "32,0"], "--hidden 32,0 has a layer of width 0; each width must be in [1, 4096]"),
+    (["--hidden", "32,,8"], "--hidden '32,,8' has an empty width"),
+    (["--hidden", "32,wide"], "--hidden '32,wide' is not a list of whole numbers"),
+    (["--epochs", "0"], "--epochs 0 is out of range; it must be a whole number >= 1"),
+    (["--epochs", "2.5"], "--epochs '2.5' is not a whole number"),
+    (["--train-fraction", "1"], "--train-fraction 1 is out of range; it must be in [0.05, 0.95]"),
+    (["--samples", "5"], "--samples 5 is out of range; it must be a whole number in [20, 20000]"),
+    (["--noise", "2"], "--noise 2 is out of range; it must be in [0, 1]"),
+    (["--momentum", "1"], "--momentum 1 is out of range; it must be in [0, 1)"),
+    (["--weight-decay", "-1"], "--weight-decay -1 is out of range; it must be >= 0"),
+    (["--seed", "-3"], "--seed -3 is out of range; it must be a whole number >= 0"),
+    (["--every", "0"], "--every 0 is out of range; it must be a whole number >= 1"),
+    (["--activation", "sigmod"], "--activation 'sigmod' is not a known activation; did you mean 'sigmoid'? "
+                                 "choose one of: relu, leaky_relu, tanh, sigmoid, linear"),
+    (["--optimizer", "nadam"], "choose one of: sgd, momentum, rmsprop, adagrad, adam, adamw"),
+    (["--loss", "l2"], "choose one of: mse, mae, cross_entropy, hinge, huber"),
+    (["--batch-mode", "full"], "choose one of: batch, sgd, mini-batch"),
+    (["--dtype", "float16"], "choose one of: float64, float32"),
+    (["--dataset", "spirl"], "--dataset 'spirl' is not a known data set; did you mean 'spiral'?"),
+    (["--preset", "overfitt"], "--preset 'overfitt' is unknown; did you mean 'overfit'? choose one of: overfit"),
+    (["--target", "y"], "--target 'y' needs a CSV file (--data)"),
+    (["--dataset", "iris", "--samples", "50"], "iris: a real data set's size cannot be set"),
+    (["--dataset", "sine", "--loss", "cross_entropy"], "cross_entropy cannot train a regression task"),
+    (["--data", "/no/such.csv"], "/no/such.csv: no such file"),
+    (["--config", "/no/such.toml"], "/no/such.toml: no such file"),
+    (["--load", "/no/such.npz"], "/no/such.npz: no such file"),
+    (["--history", "h.txt"], "history file 'h.txt' must end in .csv or .json"),
+    (["--save", "/no/such/dir/run.npz"],
+     "cannot write /no/such/dir/run.npz: the directory /no/such/dir does not exist"),
+    (["--lrr", "3"], "unrecognized arguments: --lrr 3; did you mean --lr? (see tui-trainer --help)"),
+    (["--epochs"], "argument --epochs: expected one argument"),
+    (["--batch-size", "full", "--batch-mode", "{x"], "contradicts --batch-mode {x;"),  # braces are not formats
+    (["--dataset", "moons", "--data", "x.csv"], "argument --data: not allowed with argument --dataset"),
+])
+def test_errors_are_one_line_and_exit_2(run, argv, expected):
+    code, out, err = run("--headless", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("tui-trainer: error: ") and err.count("\n") == 1, err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def _err(run, *argv):
+    code, out, err = run(*argv)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_a_bad_toml_names_the_line(run, tmp_path):
+    (tmp_path / "c.toml").write_text("epochs = 10\nlearning_rate = = 3\n")
+    assert f"{tmp_path / 'c.toml'}: not valid TOML: Invalid value (at line 2, column 17)" in _err(
+        run, "--headless", "--config", str(tmp_path / "c.toml"))
+
+
+def test_a_toml_key_error_names_the_key_and_line(run, tmp_path):
+    (tmp_path / "c.toml").write_text("epochs = 10\nlearning_rte = 3\n")
+    assert "c.toml, line 2: unknown key 'learning_rte'; did you mean 'learning_rate'?" in _err(
+        run, "--headless", "--config", str(tmp_path / "c.toml"))
+
+
+def test_a_file_that_is_not_a_run(run, tmp_path):
+    (tmp_path / "x.npz").write_text("not a zip")
+    assert "x.npz: not a tui-trainer run file, or a damaged one" in _err(
+        run, "--headless", "--load", str(tmp_path / "x.npz"))
+
+
+def test_load_refuses_options_that_would_change_the_run(run, tmp_path):
+    run("--headless", *FAST, "--epochs", "1", "--quiet", "--save", str(tmp_path / "run.npz"))
+    err = _err(run, "--headless", "--load", str(tmp_path / "run.npz"), "--hidden", "4")
+    assert "--hidden cannot be used with --load: a saved run keeps its data and network" in err
+    err = _err(run, "--headless", "--load", str(tmp_path / "run.npz"), "--preset", "overfit")
+    assert "cannot be combined with --preset or --config" in err
+
+
+def test_a_missing_csv_of_a_saved_run(run, tmp_path, tiny_csv):
+    run("--headless", "--data", str(tiny_csv), "--hidden", "4", "--epochs", "1", "--quiet",
+        "--save", str(tmp_path / "run.npz"))
+    tiny_csv.unlink()
+    assert f"its data file {tiny_csv} is missing" in _err(run, "--headless", "--load", str(tmp_path / "run.npz"))

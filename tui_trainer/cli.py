@@ -1,0 +1,216 @@
+"""The command line: parse the options, build a RunConfig, then start the dashboard or a
+headless run.
+
+Settings are layered, later wins: the defaults < ``--preset`` < ``--config FILE.toml`` < the
+options given on the command line. Every option defaults to None, so the layer of the command
+line holds exactly the options the user typed.
+
+Exit status: 0 done, 1 the training diverged, 2 a usage, settings, data or file error (one
+line on stderr, never a traceback), 130 stopped by Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .clioptions import FIELD_OPTIONS, build_parser, parse_values
+from .config import TRAINING_FIELDS, RunConfig, merge, preset, read_toml, write_toml
+from .configcheck import ConfigError, closest
+from .data import DataError
+from .export import ExportError, check_history_path, write_history
+from .runfile import RunFileError, load_run, read_config, save_run
+
+PROG = "tui-trainer"
+EXIT_OK, EXIT_DIVERGED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+OPTION_NAMES = FIELD_OPTIONS  # how an error names a field: as its option
+RESUMABLE_OPTIONS = ("epochs", *TRAINING_FIELDS)
+
+
+class UsageError(Exception):
+    """A one-line error for the user; ``main`` prints it and exits 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status."""
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as err:
+        return _fail(str(err))
+    except ConfigError as err:
+        return _fail(err.message(OPTION_NAMES))
+    except (DataError, RunFileError, ExportError) as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:  # a second Ctrl+C (mid-epoch: the run is not saved), or one before training
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser(PROG, __version__, error=_usage_error)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version
+        return int(done.code or 0)
+    given = parse_values(args)
+    config = resolve(args, given)
+    if args.write_config:
+        ok = _write(lambda: write_toml(args.write_config, config), args.write_config, args,
+                    f"wrote {args.write_config}")
+        return EXIT_OK if ok else EXIT_USAGE
+    if args.history:
+        check_history_path(args.history)
+    for path in (args.history, args.save):
+        if path:
+            _check_writable(path)
+    # made here for the dashboard too: a bad setting or file is one line, before any interface starts
+    if args.load:
+        config, trainer = _loaded(args.load, config)
+    else:
+        trainer = _trainer(config)
+    if not args.headless:
+        return _dashboard(config, args)
+    return _headless(config, trainer, args)
+
+
+def resolve(args: argparse.Namespace, given: dict[str, Any]) -> RunConfig:
+    """The run's config: defaults < preset < config file < the options given; with --load, the
+    saved run's config with the options given (only --epochs and the training settings)."""
+    if args.load:
+        if args.preset or args.config:
+            raise UsageError("--load resumes a saved run with its own settings; "
+                             "it cannot be combined with --preset or --config")
+        fixed = [OPTION_NAMES[name] for name in given if name not in RESUMABLE_OPTIONS]
+        if fixed:
+            allowed = ", ".join(OPTION_NAMES[name] for name in RESUMABLE_OPTIONS)
+            raise UsageError(f"{fixed[0]} cannot be used with --load: a saved run keeps its data and "
+                             f"network (options that apply: {allowed})")
+        return RunConfig(**merge(read_config(args.load).to_dict(), given))
+    layers = []
+    if args.preset:
+        try:
+            layers.append(preset(args.preset))
+        except ConfigError as err:
+            raise err.at(None, "--preset") from None
+    if args.config:
+        layers.append(read_toml(args.config))
+    return RunConfig(**merge(*layers, given))
+
+
+# -- the two ways to run ---------------------------------------------------------------------
+def _dashboard(config: RunConfig, args: argparse.Namespace) -> int:
+    if not _has_terminal():
+        raise UsageError("the dashboard needs a terminal; add --headless to train without it")
+    try:
+        from .ui.app import run_dashboard  # imported here: --help and headless runs never load textual
+    except ImportError as err:
+        raise UsageError(f"the dashboard cannot start ({err}); add --headless to train without it") from None
+    return run_dashboard(config, resume=args.load)
+
+
+def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:
+    from .headless import EpochLines, Progress, ProgressBar, divergence_message, stop_on_sigint, summary, train
+
+    out = sys.stdout
+    if trainer.epoch >= config.epochs:
+        _note(args, f"the run is at epoch {trainer.epoch} already, of {config.epochs}: nothing to train "
+                    "(raise --epochs to go on)")
+    if args.quiet:
+        progress = Progress()
+    elif out.isatty():
+        progress = ProgressBar(out)
+    else:
+        progress = EpochLines(out, args.every or 1)
+    with stop_on_sigint() as stop:
+        outcome = train(trainer, config.epochs, progress, stop)
+    if not args.quiet:
+        print("\n".join(summary(trainer, outcome)), file=out, flush=True)
+    ok = True
+    if args.history:
+        ok &= _write(lambda: write_history(args.history, trainer), args.history, args, f"wrote {args.history}")
+    if args.save:
+        ok &= _write(lambda: save_run(args.save, config, trainer), args.save, args,
+                     f"saved {args.save} (epoch {trainer.epoch}; resume with --load {args.save})")
+    if not ok:
+        return EXIT_USAGE
+    if outcome.status == "diverged":
+        print(f"{PROG}: {divergence_message(trainer, outcome.diverged)}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return EXIT_INTERRUPTED if outcome.status == "stopped" else EXIT_OK
+
+
+def _trainer(config: RunConfig):
+    try:
+        return config.make_trainer()
+    except (ConfigError, DataError):
+        raise
+    except ValueError as err:  # the engine's own checks (e.g. a loss that does not fit the task)
+        raise UsageError(str(err)) from None
+
+
+def _loaded(path: str, config: RunConfig):
+    try:
+        return load_run(path, config)
+    except (ConfigError, DataError, RunFileError):
+        raise
+    except ValueError as err:
+        raise UsageError(f"{path}: {err}") from None
+
+
+# -- small helpers -----------------------------------------------------------------------------
+def _usage_error(message: str, parser: argparse.ArgumentParser) -> None:
+    if message.startswith("unrecognized arguments:"):
+        unknown = message.split(":", 1)[1].split()
+        option = next((u.split("=")[0] for u in unknown if u.startswith("--")), None)
+        hint = closest(option, parser._option_string_actions) if option else None
+        if hint:
+            message += f"; did you mean {hint}?"
+    raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _check_writable(path: str) -> None:
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {path}: the directory {parent} does not exist")
+    if Path(path).is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write {path}: the directory {parent} is not writable")
+
+
+def _write(write, path: str, args: argparse.Namespace, done: str) -> bool:
+    """Write a file after training; a failure is reported, and the other files still written."""
+    try:
+        write()
+    except OSError as err:
+        _fail(f"cannot write {path}: {err.strerror or err}")
+        return False
+    _note(args, done)
+    return True
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
