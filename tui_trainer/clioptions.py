@@ -114,8 +114,8 @@ def build_parser(prog: str, version: str,
                           help=f"the share of hidden units dropped while training, in [0, {MAX_DROPOUT:g}] "
                                f"(default: {D.dropout:g})")
     training.add_argument("--weight-decay", metavar="X",
-                          help=f"L2 penalty on the weights, >= 0 (default: {D.weight_decay:g}; adamw's own 0.01 "
-                               "when 0)")
+                          help="weight decay, >= 0: L2 in the gradient, or decoupled for adamw "
+                               "(default: the optimizer's own, torch's: 0.01 for adamw, 0 for the others)")
     training.add_argument("--momentum", metavar="X",
                           help=f"for the momentum optimizer, in [0, 1) (default: {D.momentum:g})")
     training.add_argument("--nesterov", action=argparse.BooleanOptionalAction, default=None,

@@ -57,7 +57,7 @@ class RunConfig:
     batch_mode: str = "mini-batch"
     batch_size: int = 32
     dropout: float = 0.0
-    weight_decay: float = 0.0
+    weight_decay: float | None = None   # None: the optimizer's own default
     momentum: float = 0.9
     nesterov: bool = False
 

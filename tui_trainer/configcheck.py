@@ -184,7 +184,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "batch_mode": FieldKind("str", False, _one_of("batch mode", lambda: BATCH_MODES)),
     "batch_size": FieldKind("int", False, _between(1, math.inf, whole=True)),
     "dropout": FieldKind("float", False, _between(0, MAX_DROPOUT)),
-    "weight_decay": FieldKind("float", False, _between(0, math.inf)),
+    "weight_decay": FieldKind("float", True, _between(0, math.inf)),
     "momentum": FieldKind("float", False, _between(0, 1, open_high=True)),
     "nesterov": FieldKind("bool"),
 }

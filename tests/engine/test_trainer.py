@@ -180,3 +180,11 @@ def test_engine_imports_neither_textual_nor_plotext():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_weight_decay_none_means_the_optimizers_own_default(spiral_like):
+    assert Trainer(spiral_like, settings=Settings(optimizer="adamw")).optimizer.weight_decay == 0.01
+    assert Trainer(spiral_like, settings=Settings(optimizer="adamw", weight_decay=0.0)).optimizer.weight_decay == 0
+    trainer = Trainer(spiral_like, settings=Settings(optimizer="adam", weight_decay=0.1))
+    trainer.apply(Change({"weight_decay": None}))
+    assert trainer.optimizer.weight_decay == 0.0

@@ -27,6 +27,7 @@ class Optimizer:
     state_names: tuple[str, ...] = ()
     hyper_names: tuple[str, ...] = ("lr", "weight_decay")
     default_lr = 1e-3
+    default_weight_decay = 0.0
 
     def __init__(self, params: Sequence[np.ndarray], lr: float | None = None, weight_decay: float = 0.0):
         self.params = list(params)
@@ -232,6 +233,7 @@ class AdamW(Adam):
     name = "adamw"
     formula = "w <- w (1 - lr wd);  then Adam's step"
     decoupled = True
+    default_weight_decay = 1e-2
 
     def __init__(self, params, lr=None, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
         super().__init__(params, lr, betas, eps, weight_decay)

@@ -21,7 +21,8 @@ class Settings:
 
     ``batch_mode``: "batch" (the whole training set per step: batch gradient descent),
     "sgd" (one example per step) or "mini-batch" (``batch_size`` examples per step).
-    ``momentum`` is used by the "momentum" optimizer (and "sgd" if set there explicitly
+    ``weight_decay``: None means the optimizer's own default (torch's: 0.01 for adamw, 0 for
+    the others). ``momentum`` is used by the "momentum" optimizer (and "sgd" if set there explicitly
     through ``OPTIMIZERS``); ``betas`` by adam and adamw.
     """
 
@@ -31,7 +32,7 @@ class Settings:
     batch_mode: str = "mini-batch"
     batch_size: int = 32
     dropout: float = 0.0
-    weight_decay: float = 0.0
+    weight_decay: float | None = None
     momentum: float = 0.9
     nesterov: bool = False
     betas: tuple[float, float] = (0.9, 0.999)
@@ -48,7 +49,7 @@ class Settings:
         if int(self.batch_size) != self.batch_size or self.batch_size < 1:
             raise ValueError(f"batch size {self.batch_size} is out of range; it must be a whole number >= 1")
         check_dropout(self.dropout)
-        if self.weight_decay < 0:
+        if self.weight_decay is not None and self.weight_decay < 0:
             raise ValueError(f"weight decay {self.weight_decay:g} is out of range; it must be >= 0")
         if not 0 <= self.momentum < 1:
             raise ValueError(f"momentum {self.momentum:g} is out of range; it must be in [0, 1)")

@@ -107,13 +107,13 @@ class Trainer:
 
     def _make_optimizer(self, s: Settings) -> Optimizer:
         cls = OPTIMIZERS[s.optimizer]
-        kwargs: dict[str, Any] = {"lr": s.learning_rate, "weight_decay": s.weight_decay}
+        kwargs: dict[str, Any] = {"lr": s.learning_rate}
+        if s.weight_decay is not None:
+            kwargs["weight_decay"] = s.weight_decay
         if "momentum" in cls.hyper_names and s.optimizer == "momentum":
             kwargs.update(momentum=s.momentum, nesterov=s.nesterov)
         if "betas" in cls.hyper_names:
             kwargs["betas"] = s.betas
-        if s.optimizer == "adamw" and s.weight_decay == 0:
-            kwargs.pop("weight_decay")  # AdamW's own default, 0.01
         return cls(self.model.params, **kwargs)
 
     @property
@@ -155,8 +155,8 @@ class Trainer:
         else:
             opt = self.optimizer
             opt.lr = new.learning_rate
-            if not (new.optimizer == "adamw" and new.weight_decay == 0):
-                opt.weight_decay = new.weight_decay
+            opt.weight_decay = (type(opt).default_weight_decay if new.weight_decay is None
+                                else new.weight_decay)
             if new.optimizer == "momentum":
                 opt.momentum, opt.nesterov = new.momentum, new.nesterov
             if hasattr(opt, "betas"):
