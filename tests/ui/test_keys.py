@@ -1,0 +1,387 @@
+"""Each key, pressed in the dashboard, reaches the engine (a real Trainer, in-process)."""
+
+import pytest
+
+from tui_trainer.config import RunConfig
+from tui_trainer.engine import Change, Reset
+from tui_trainer.ui import protocol
+from tui_trainer.ui.widgets.choices import ChoicesPane
+from tui_trainer.ui.widgets.cost_chart import CostChart
+from tui_trainer.ui.widgets.help_screen import HelpScreen
+
+# pinned, so the tests do not follow the catalogue's defaults (100 examples to train on)
+SPIRAL = dict(dataset="spiral", samples=200, noise=0.3, train_fraction=0.5)
+
+SIZE = (120, 40)
+
+
+async def step(pilot, n=1):
+    for _ in range(n):
+        await pilot.press("n")
+    await pilot.pause()
+
+
+async def test_space_resumes_and_pauses_the_training_side(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        assert backend.session.running is False
+        await pilot.press("space")
+        assert backend.session.running is True
+        assert app.run_state.state == "running"
+        backend.run_epochs(3)
+        await pilot.pause()
+        assert backend.trainer.epoch == 3
+        assert app.run_state.epoch == 3
+        await pilot.press("space")
+        assert backend.session.running is False
+        assert app.run_state.state == "paused"
+
+
+async def test_n_trains_one_epoch_while_paused_only(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 2)
+        assert backend.trainer.epoch == 2
+        assert len(app.run_state.history) == 2
+        await pilot.press("space")  # running: n does not apply
+        await pilot.press("n")
+        assert backend.trainer.epoch == 2
+        assert not [c for c in backend.sent if isinstance(c, protocol.Step)][2:]
+
+
+@pytest.mark.parametrize("key, learning_rate", [
+    ("plus", 0.02), ("minus", 0.005), ("greater_than_sign", 0.0125), ("less_than_sign", 0.008),
+])
+async def test_learning_rate_keys_change_the_engine(dashboard, make_app, key, learning_rate):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot)
+        await pilot.press(key)
+        await step(pilot)
+        assert backend.trainer.settings.learning_rate == pytest.approx(learning_rate)
+        event = backend.trainer.history.events[-1]
+        assert event.epoch == 1 and event.text.startswith("learning_rate 0.01 -> ")
+        assert app.run_state.history.events[-1].epoch == 1  # the dashboard has the mark
+        assert "lr 0.01 ->" in app.run_state.log[-1].text
+
+
+async def test_learning_rate_is_clamped_to_ten(dashboard, make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, learning_rate=4.0))
+    async with dashboard(app, SIZE) as pilot:
+        for _ in range(3):
+            await pilot.press("plus")
+        await step(pilot)
+        assert backend.trainer.settings.learning_rate == 10.0
+        changes = [c.changes["learning_rate"] for c in backend.sent if isinstance(c, Change)]
+        assert changes == [8.0, 10.0]
+        assert app.check_action("scale_learning_rate", (2,)) is None
+
+
+async def test_learning_rate_is_clamped_to_one_millionth(dashboard, make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, learning_rate=3e-6))
+    async with dashboard(app, SIZE) as pilot:
+        for _ in range(3):
+            await pilot.press("minus")
+        await step(pilot)
+        assert backend.trainer.settings.learning_rate == 1e-6
+
+
+async def test_dropout_keys_step_by_five_hundredths_within_bounds(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await step(pilot)
+        assert backend.trainer.settings.dropout == pytest.approx(0.1)
+        assert backend.trainer.model.dropout == pytest.approx(0.1)
+        for _ in range(3):
+            await pilot.press("left_square_bracket")
+        await step(pilot)
+        assert backend.trainer.settings.dropout == 0.0
+        for _ in range(20):
+            await pilot.press("right_square_bracket")
+        await step(pilot)
+        assert backend.trainer.settings.dropout == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("keys, batch_size", [
+    (["right_curly_bracket"], 64), (["b"], 64), (["left_curly_bracket"], 16), (["B"], 16),
+    (["b", "b", "b", "b"], 100),  # no larger than the training set (100 examples)
+])
+async def test_batch_size_keys(dashboard, make_app, keys, batch_size):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press(*keys)
+        await step(pilot)
+        assert backend.trainer.settings.batch_size == batch_size
+        assert backend.trainer.n_train == 100
+
+
+async def test_batch_size_keys_do_not_apply_to_batch_gradient_descent(dashboard, make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, batch_mode="batch"))
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("b")
+        await step(pilot)
+        assert backend.trainer.settings.batch_size == 32
+        assert app.check_action("scale_batch_size", (2,)) is None
+
+
+async def test_r_resets_the_weights_with_the_same_seed_and_R_with_the_next(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        initial = RunConfig(**SPIRAL, seed=0).make_trainer().model.params[0]
+        await step(pilot, 3)
+        assert not (backend.trainer.model.params[0] == initial).all()
+        await pilot.press("r")
+        await pilot.pause()
+        assert backend.trainer.epoch == 0 and backend.trainer.seed == 0
+        assert (backend.trainer.model.params[0] == initial).all()
+        assert len(app.run_state.history) == 0
+        await step(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        assert backend.trainer.seed == 1
+        assert app.run_state.info.seed == 1
+        assert [c.seed for c in backend.sent if isinstance(c, Reset)] == [None, 1]
+        assert not (backend.trainer.model.params[0] == initial).all()
+
+
+async def test_l_toggles_the_log_view_of_the_cost(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 2)
+        chart = app.query_one(CostChart)
+        assert chart.log_scale is False
+        await pilot.press("l")
+        assert chart.log_scale is True
+        assert chart.titles()[0].startswith("log10 cost")
+        await pilot.press("l")
+        assert chart.log_scale is False
+
+
+async def test_question_mark_opens_help_and_escape_closes_it(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+async def test_q_and_ctrl_c_quit(dashboard, make_app, key):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+    assert app.return_code == 0
+    assert backend.session.quit is True
+
+
+async def test_s_saves_the_run_and_w_writes_the_settings(dashboard, make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 2)
+        await pilot.press("plus")
+        await pilot.press("s", "w")
+        await pilot.pause()
+    assert (tmp_path / "tui-trainer-spiral.npz").is_file()
+    from tui_trainer.config import read_toml
+    from tui_trainer.runfile import load_run
+
+    assert read_toml(tmp_path / "tui-trainer-spiral.toml")["learning_rate"] == 0.02
+    config, trainer = load_run(tmp_path / "tui-trainer-spiral.npz")
+    assert trainer.epoch == 2
+    assert any("saved the run" in line.text for line in app.run_state.log)
+
+
+async def test_a_key_while_paused_applies_from_the_next_step_and_is_marked(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 4)
+        await pilot.press("plus")
+        assert backend.trainer.settings.learning_rate == 0.01  # not before the next step
+        await step(pilot)
+        assert [e.epoch for e in app.run_state.history.events] == [4]
+
+
+async def test_choosing_an_optimizer_keeps_the_weights(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 2)
+        pane = app.query_one(ChoicesPane)
+        pane.post_message(ChoicesPane.Changed("optimizer", "sgd"))
+        await pilot.pause()
+        await step(pilot)
+        assert backend.trainer.settings.optimizer == "sgd"
+        assert backend.trainer.epoch == 3  # the same network went on
+        assert app.run_state.history.events[-1].text == "optimizer adam -> sgd"
+
+
+async def test_choosing_a_data_set_starts_a_new_network_with_a_fitting_loss(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 2)
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("dataset", "sine"))
+        await pilot.pause()
+        assert backend.trainer.task == "regression"
+        assert backend.trainer.epoch == 0
+        assert backend.trainer.settings.loss == "mse"
+        assert app.run_state.info.dataset == "sine"
+        assert "standardised" in app.query_one(CostChart).titles()[0]
+
+
+async def test_choosing_hidden_layers_rebuilds_the_network(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("hidden", (8,)))
+        await pilot.pause()
+        assert backend.trainer.sizes == [2, 8, 3]
+
+
+async def test_the_select_widgets_reach_the_engine(dashboard, make_app):
+    """Keyboard only: Tab to the optimizer, open it, pick the first entry."""
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        select = app.query_one("#choice-optimizer")
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        await step(pilot)
+        assert backend.trainer.settings.optimizer == "sgd"
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+async def test_divergence_pauses_then_a_lower_rate_and_space_go_on(dashboard, make_app):
+    config = RunConfig(dataset="sine", samples=200, noise=0.2, train_fraction=0.7, seed=0, optimizer="sgd",
+                       learning_rate=10.0, batch_mode="sgd")
+    app, backend = make_app(config)
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("space")
+        backend.run_epochs(5)
+        await pilot.pause()
+        assert app.run_state.state == "diverged"
+        assert backend.session.running is False
+        assert "diverged at epoch" in app.run_state.state_text()
+        before = backend.trainer.epoch
+        for _ in range(8):
+            await pilot.press("minus")
+        await pilot.press("space")
+        backend.run_epochs(5)
+        await pilot.pause()
+        assert backend.trainer.state == "training"
+        assert backend.trainer.epoch == before + 5
+        assert app.run_state.state == "running"
+
+
+async def test_bindings_are_in_the_command_palette(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("LR x2", "Dropout+", "Reset", "Step", "Log"):
+            assert any(t.startswith(wanted) for t in titles), wanted
+
+
+async def test_help_explains_every_key_loss_and_optimizer(dashboard, make_app):
+    from tui_trainer.engine import LOSSES, OPTIMIZERS
+
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one("Markdown").source
+    for binding in app.BINDINGS:
+        if binding.id != "quit-ctrl-c":
+            assert f"`{binding.key_display or binding.key}" in text, binding.key
+    for name, loss in LOSSES.items():
+        assert f"`{name}`" in text and loss.formula in text
+    for name, optimizer in OPTIMIZERS.items():
+        assert f"`{name}`" in text and optimizer.formula in text
+    assert "w <- w - lr * dC/dw" in text
+    assert "off when the costs are measured" in text  # dropout at evaluation
+
+
+async def test_resuming_a_saved_run_shows_its_history(dashboard, make_app, tmp_path):
+    from tui_trainer.runfile import save_run
+
+    from tui_trainer.runfile import read_config
+    from tui_trainer.ui.app import DashboardApp
+    from tui_trainer.ui.backends import InProcessBackend
+
+    config = RunConfig(**SPIRAL, seed=0, epochs=500)
+    trainer = config.make_trainer()
+    for _ in range(7):
+        trainer.run_epoch()
+    save_run(tmp_path / "run.npz", config, trainer)
+    config = read_config(tmp_path / "run.npz")  # what the command line passes with --load
+    backend = InProcessBackend(config, resume=str(tmp_path / "run.npz"))
+    app = DashboardApp(config, backend)
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.run_state.history) == 7
+        await step(pilot)
+        assert backend.trainer.epoch == 8
+        assert app.run_state.epoch == 8
+
+
+async def test_charts_keep_their_lines_apart_without_colour(dashboard, make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 30)
+        app.redraw_all()
+        await pilot.pause()
+        assert app.no_color
+        plt = app.query_one(CostChart).plt
+        chart = plt.uncolorize(plt.build())
+    # the legend shows each line with its own marker: braille dots vs half blocks
+    assert "⢕⢕ train" in chart and "▞▞ test" in chart
+
+
+async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("l", "r", "space", "x")
+        await pilot.pause()
+        assert backend.session.running is False
+        assert [c for c in backend.sent if isinstance(c, protocol.Resume)] == []
+        assert app.screen.query_one("Input").value == "lr x"
+        await pilot.press("escape")
+        await pilot.press("space")
+        assert backend.session.running is True
+
+
+async def test_after_the_last_epoch_a_new_network_trains_at_once(dashboard, make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, epochs=3), running=True)
+    async with dashboard(app, SIZE) as pilot:
+        backend.run_epochs(10)
+        await pilot.pause()
+        assert backend.trainer.epoch == 3
+        assert app.run_state.state == "finished"
+        assert "finished" in app.status_line.render().plain
+        app.choices.post_message(ChoicesPane.Changed("activation", "relu"))
+        await pilot.pause()
+        assert backend.trainer.activation == "relu"
+        assert backend.session.running is True
+        assert app.run_state.state == "running"
+
+
+async def test_a_paused_run_stays_paused_on_a_new_network(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        app.choices.post_message(ChoicesPane.Changed("activation", "relu"))
+        await pilot.pause()
+        assert backend.trainer.activation == "relu"
+        assert backend.session.running is False
+        assert app.run_state.state == "paused"

@@ -1,0 +1,129 @@
+"""What the dashboard and its training side say to each other, as small picklable records.
+
+The dashboard sends the engine's own commands (``Change``, ``Reset``) and the host commands
+below; the training side answers with the replies below. The same records travel through a
+pipe to a training process, or are handed over directly to an in-process backend (tests).
+
+Imports no textual: the training process loads this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from ..config import RunConfig
+from ..engine import Change, EpochStats, Event, Reset, Settings
+
+
+# -- host commands (dashboard -> training side) ------------------------------------------------
+@dataclass(frozen=True)
+class Pause:
+    """Stop after the epoch under way."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Train epoch after epoch again."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """While paused: train ``n`` epochs, then stay paused."""
+
+    n: int = 1
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """A new network (and data) from ``config``: a new data set, activation or hidden layers."""
+
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Save:
+    """Save the run (config, weights, optimizer state, history) to ``path``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Quit:
+    """End the training side."""
+
+
+Command = Union[Change, Reset, Pause, Resume, Step, Rebuild, Save, Quit]
+
+
+# -- replies (training side -> dashboard) --------------------------------------------------------
+@dataclass(frozen=True)
+class RunInfo:
+    """What the dashboard shows about the network being trained."""
+
+    dataset: str
+    description: str
+    task: str
+    n_train: int
+    n_test: int
+    sizes: tuple[int, ...]
+    activation: str
+    seed: int
+    metric: str
+    max_epochs: int | None
+
+
+@dataclass(frozen=True)
+class Started:
+    """A network was built (at launch, on a reset or a rebuild): the dashboard starts its
+    history afresh, from ``history`` (the columns of a resumed run) if given."""
+
+    config: RunConfig
+    info: RunInfo
+    settings: Settings
+    running: bool
+    history: dict[str, Any] | None = None
+    events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class Epochs:
+    """One or more epochs done, oldest first (several when epochs are fast)."""
+
+    stats: tuple[EpochStats, ...]
+
+
+@dataclass(frozen=True)
+class Paused:
+    """Training stopped: ``reason`` is "paused", "diverged" or "finished"."""
+
+    reason: str
+    epoch: int = 0
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """Training goes on."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A command was not applied; ``text`` says why, in one line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    path: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Something went wrong on the training side; ``text`` is one line, ``detail`` the traceback."""
+
+    text: str
+    detail: str = field(default="", repr=False)
+
+
+Reply = Union[Started, Epochs, Paused, Resumed, Refused, Saved, Failed]

@@ -1,0 +1,141 @@
+"""What the dashboard knows of the run, kept from the training side's replies: the history in
+growing NumPy columns, the settings asked for, the state, the epoch rate. No textual here."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+from ..config import RunConfig
+from ..engine import EpochStats, Event, History, Settings
+from . import protocol
+
+RATE_WINDOW = 2.0  # seconds of epochs the rate is measured over
+
+
+class RateMeter:
+    """Epochs per second over the last few seconds, by ``clock`` (a fixed clock gives None)."""
+
+    def __init__(self, clock: Callable[[], float], window: float = RATE_WINDOW):
+        self.clock = clock
+        self.window = window
+        self.samples: deque[tuple[float, int]] = deque()
+
+    def clear(self) -> None:
+        self.samples.clear()
+
+    def add(self, epoch: int) -> None:
+        now = self.clock()
+        self.samples.append((now, epoch))
+        while len(self.samples) > 2 and now - self.samples[0][0] > self.window:
+            self.samples.popleft()
+
+    def rate(self) -> float | None:
+        if len(self.samples) < 2:
+            return None
+        (t0, e0), (t1, e1) = self.samples[0], self.samples[-1]
+        if t1 - t0 < 0.2 or self.clock() - t1 > 1.0:
+            return None
+        return (e1 - e0) / (t1 - t0)
+
+
+@dataclass
+class LogLine:
+    epoch: int
+    text: str
+    kind: str = "info"  # "info", "change", "warning", "error"
+
+
+class RunState:
+    """The dashboard's picture of the run.
+
+    ``state`` is "starting", "running", "paused", "diverged", "finished" or "failed".
+    ``settings`` are the live settings as last asked for: a key's change shows at once, and
+    the engine applies it from its next step. ``version`` grows with every new epoch or mark,
+    so a chart knows whether it needs drawing again.
+    """
+
+    def __init__(self, config: RunConfig, clock: Callable[[], float]):
+        self.config = config
+        self.info: protocol.RunInfo | None = None
+        self.settings: Settings | None = None
+        self.engine_settings: Settings | None = None
+        self.history = History()
+        self.last: EpochStats | None = None
+        self.state = "starting"
+        self.diverged_at: int | None = None
+        self.failure = ""
+        self.meter = RateMeter(clock)
+        self.log: deque[LogLine] = deque(maxlen=200)
+        self.version = 0
+
+    # -- from the training side ------------------------------------------------------------------
+    def started(self, started: protocol.Started) -> None:
+        self.config, self.info = started.config, started.info
+        self.settings = self.engine_settings = started.settings
+        if started.history is not None:
+            self.history = History.from_arrays(started.history, list(started.events))
+        else:
+            self.history = History()
+        self.last = None
+        self.diverged_at = None
+        self.failure = ""
+        self.state = "running" if started.running else "paused"
+        self.meter.clear()
+        self.version += 1
+
+    def epochs_done(self, stats: tuple[EpochStats, ...]) -> list[Event]:
+        """Add the records; returns the events (setting changes) they carry."""
+        events: list[Event] = []
+        for s in stats:
+            events.extend(s.events)
+            self.engine_settings = s.settings
+            if s.state == "diverged":
+                self.diverged_at = s.epoch
+                continue
+            self.history.append(s)
+            self.last = s
+            if self.state == "diverged":  # a step at a lower rate went through
+                self.state, self.diverged_at = "paused", None
+        if stats:
+            self.meter.add(self.last.epoch if self.last is not None else 0)
+            self.version += 1
+        return events
+
+    def paused(self, reason: str, epoch: int) -> None:
+        if reason == "diverged":
+            self.state, self.diverged_at = "diverged", epoch
+        else:
+            self.state = reason
+        self.meter.clear()
+
+    def resumed(self) -> None:
+        self.state = "running"
+        self.meter.clear()
+
+    def failed(self, text: str) -> None:
+        self.failure = text
+        if self.info is None or self.state in ("starting",):
+            self.state = "failed"
+
+    def note(self, text: str, kind: str = "info") -> None:
+        self.log.append(LogLine(self.epoch, text, kind))
+
+    # -- read ----------------------------------------------------------------------------------
+    @property
+    def epoch(self) -> int:
+        return self.last.epoch if self.last is not None else 0
+
+    @property
+    def has_network(self) -> bool:
+        return self.info is not None and self.state != "failed"
+
+    @property
+    def rate(self) -> float | None:
+        return self.meter.rate() if self.state == "running" else None
+
+    def state_text(self) -> str:
+        if self.state == "diverged":
+            return f"diverged at epoch {self.diverged_at}"
+        return self.state

@@ -1,0 +1,40 @@
+"""The gap between the test cost and the train cost per epoch: it grows as the network overfits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .epoch_chart import EpochChart
+
+GAP_MARKER = "braille"
+BEST_MARKER = "◆"
+
+
+class GapChart(EpochChart):
+    """Test cost minus train cost per epoch, a zero line, and the epoch of the lowest test cost."""
+
+    def draw(self, plt, columns: int) -> None:
+        history = self.run_state.history
+        best = history.best_test_epoch()
+        if best is None:
+            self.fit_title(plt, columns, "gap = test cost - train cost", "gap = test - train cost")
+        else:
+            best_text = f"{BEST_MARKER} lowest test cost: "
+            self.fit_title(plt, columns, f"gap = test cost - train cost   {best_text}epoch {best:,}",
+                           f"gap = test - train cost   {best_text}{best:,}",
+                           f"gap = test - train   {best_text}{best:,}", f"gap   {best_text}{best:,}")
+        if not len(history):
+            self.waiting(plt, columns)
+            return
+        x = history["epoch"]
+        gap = history["gap"]
+        low, high = self.epoch_axis(plt, x, columns)
+        self.change_marks(plt, low, high, columns)
+        plt.horizontal_line(0, color=self.color("foreground-muted", "#777777"))
+        shown = self.line(plt, x, gap, columns, marker=GAP_MARKER, color=self.color("accent"), label="gap")
+        self.value_axis(plt, shown, include=(0.0,))
+        i = int(np.searchsorted(x, best)) if best is not None else len(x)
+        if i < len(x) and x[i] == best:
+            plt.vertical_line(best, color=self.color("success"))
+            plt.scatter([best], [float(gap[i])], marker=BEST_MARKER, color=self.color("success"),
+                        label="lowest test cost")
