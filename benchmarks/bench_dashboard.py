@@ -120,7 +120,7 @@ EPOCH_RE = re.compile(r"epoch ([\d,]+)/")
 def tmux_rate(warm: int, n: int) -> tuple[float, float]:
     """Epochs per second of the real dashboard in tmux, read off its status line, and per CPU
     second of its training process."""
-    term = Tmux(dashboard_command("--epochs", str(warm + n)))
+    term = Tmux(dashboard_command("--epochs", str(warm + n), "--speed", "max"))
     try:
         start = None
         deadline = time.monotonic() + 600
@@ -148,8 +148,8 @@ async def _pilot_run(warm: int, n: int, presses: int) -> tuple[float, float, lis
     from tui_trainer.ui.process import ProcessBackend
 
     config = RunConfig(epochs=warm + n)
-    backend = ProcessBackend(config)
-    app = DashboardApp(config, backend)
+    backend = ProcessBackend(config, pace=None)  # as fast as it goes: the ratio to headless
+    app = DashboardApp(config, backend, pace=None)
     rng = np.random.default_rng(0)
     async with app.run_test(size=(120, 40)) as pilot:
         run = app.run_state

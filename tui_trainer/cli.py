@@ -114,7 +114,7 @@ def _dashboard(config: RunConfig, args: argparse.Namespace) -> int:
         from .ui.app import run_dashboard  # imported here: --help and headless runs never load textual
     except ImportError as err:
         raise UsageError(f"the dashboard cannot start ({err}); add --headless to train without it") from None
-    return run_dashboard(config, resume=args.load)
+    return run_dashboard(config, resume=args.load, pace=args.pace)
 
 
 def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import argparse
 from typing import Any, Callable
 
 from .config import RunConfig
+from .ui.protocol import DEFAULT_PACE  # no textual: the protocol is the training side's too
 from .configcheck import MAX_LAYERS, MAX_WIDTH, ConfigError
 from .data import DATASETS, DEFAULT_DATASET, NOISE_RANGE, PRESETS, SAMPLES_RANGE, TASKS, TRAIN_FRACTION_RANGE
 from .engine import (ACTIVATIONS, BATCH_MODES, DTYPES, LOSSES, MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE,
@@ -126,11 +127,18 @@ def build_parser(prog: str, version: str,
     run.add_argument("--seed", metavar="N",
                      help=f"seeds the data, the split, the weights, the shuffling and dropout; a whole number "
                           f">= 0 (default: {D.seed})")
+    run.add_argument("--weight-seed", metavar="N",
+                     help="seeds the weights, the shuffling and dropout only, keeping the data of --seed; "
+                          "a whole number >= 0 (default: --seed; the dashboard's R key picks a new one)")
     run.add_argument("--preset", metavar="NAME", help=f"start from a preset: {_names(PRESETS)} (listed below)")
     run.add_argument("--config", metavar="FILE.toml", help="read settings from a TOML file (options given win)")
     run.add_argument("--load", metavar="FILE.npz",
                      help="resume a run saved with --save (or the dashboard), to --epochs in all; only --epochs "
                           "and the training options may be given with it")
+    run.add_argument("--speed", metavar="N|max",
+                     help=f"the dashboard's pace: at most N epochs a second, so the curves can be watched "
+                          f"forming (keys f and F change it live), or max for no limit; a number > 0 "
+                          f"(default: {DEFAULT_PACE:g}; headless runs never wait)")
     run.add_argument("--headless", action="store_true",
                      help="train without the dashboard: a progress line in a terminal, one line per epoch "
                           "when piped, then a summary")
@@ -186,10 +194,24 @@ def _widths(text: str) -> tuple[int, ...]:
         raise ValueError("is not a list of whole numbers, e.g. 32,32") from None
 
 
+def _speed(text: str) -> float | None:
+    """--speed: epochs a second at most, or None for "max"."""
+    if text.strip().lower() == "max":
+        return None
+    try:
+        speed = float(text)
+    except ValueError:
+        raise ConfigError(None, text, "is not a number, nor 'max'", label="--speed") from None
+    if not speed > 0 or speed == float("inf"):
+        raise ConfigError(None, text, "is out of range; it must be a number > 0, or max", label="--speed")
+    return speed
+
+
 PARSERS: dict[str, tuple[Callable[[str], Any], str]] = {
     # field: (parse, the reason when it fails)
     "samples": (_whole, "is not a whole number"),
     "seed": (_whole, "is not a whole number"),
+    "weight_seed": (_whole, "is not a whole number"),
     "epochs": (_whole, "is not a whole number"),
     "batch_size": (_whole, "is not a whole number, nor 'full'"),
     "noise": (float, "is not a number"),
@@ -226,6 +248,7 @@ def parse_values(args: argparse.Namespace) -> dict[str, Any]:
         given[name] = text
     if "batch_size" in given and args.batch_mode is None:
         given["batch_mode"] = "mini-batch"
+    args.pace = DEFAULT_PACE if args.speed is None else _speed(args.speed)
     if args.every is not None:
         try:
             every = _whole(args.every)

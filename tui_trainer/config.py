@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 TRAINING_FIELDS = ("loss", "optimizer", "learning_rate", "batch_mode", "batch_size", "dropout",
                    "weight_decay", "momentum", "nesterov")
 DATA_FIELDS = ("dataset", "data", "target", "task", "drop_missing", "samples", "noise", "train_fraction")
-NETWORK_FIELDS = ("hidden", "activation", "dtype", "seed", "epochs")
+NETWORK_FIELDS = ("hidden", "activation", "dtype", "seed", "weight_seed", "epochs")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class RunConfig:
     activation: str = "tanh"
     dtype: str = "float64"
     seed: int = 0
+    weight_seed: int | None = None      # seeds the weights, shuffling and dropout; None: seed
     epochs: int = 500
     # training: the live settings' starting values
     loss: str | None = None
@@ -135,7 +136,8 @@ class RunConfig:
         """A trainer for this config (loads the data unless given)."""
         dataset = dataset if dataset is not None else self.load_data()
         return Trainer(dataset, hidden=self.hidden_for(dataset), activation=self.activation,
-                       settings=self.settings(dataset.task), seed=self.seed, dtype=self.dtype,
+                       settings=self.settings(dataset.task),
+                       seed=self.seed if self.weight_seed is None else self.weight_seed, dtype=self.dtype,
                        max_epochs=self.epochs)
 
 

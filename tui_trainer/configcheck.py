@@ -177,6 +177,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "activation": FieldKind("str", False, _one_of("activation", lambda: ACTIVATIONS)),
     "dtype": FieldKind("str", False, _one_of("dtype", lambda: DTYPES)),
     "seed": FieldKind("int", False, _between(0, math.inf, whole=True)),
+    "weight_seed": FieldKind("int", True, _between(0, math.inf, whole=True)),
     "epochs": FieldKind("int", False, _between(1, math.inf, whole=True)),
     "loss": FieldKind("str", True, _one_of("loss", lambda: LOSSES)),
     "optimizer": FieldKind("str", False, _one_of("optimizer", lambda: OPTIMIZERS)),

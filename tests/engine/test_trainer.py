@@ -188,3 +188,41 @@ def test_weight_decay_none_means_the_optimizers_own_default(spiral_like):
     trainer = Trainer(spiral_like, settings=Settings(optimizer="adam", weight_decay=0.1))
     trainer.apply(Change({"weight_decay": None}))
     assert trainer.optimizer.weight_decay == 0.0
+
+
+def test_reset_sent_mid_epoch_waits_for_the_epoch_to_end(spiral_like, monkeypatch):
+    monkeypatch.setattr("tui_trainer.engine.trainer.POLL_INTERVAL", 0.0)  # poll between every two steps
+    trainer = Trainer(spiral_like, settings=Settings(batch_size=4), seed=1)
+    sent = []
+
+    def poll():  # called before the first step too: send once a step has been taken
+        if not sent and trainer.steps > 0:
+            sent.append(trainer.steps)
+            trainer.send(Reset(seed=2))
+
+    trainer.poll = poll
+    stats = trainer.run_epoch()
+    assert sent and stats.epoch == 1 and stats.steps == 21  # the whole epoch ran on one model
+    assert trainer.seed == 1
+    trainer.poll = None
+    trainer.run_epoch()  # the reset applies before this epoch's first step
+    assert trainer.seed == 2 and trainer.epoch == 1 and len(trainer.history) == 1
+
+
+def test_send_refuses_a_change_that_cannot_apply(make_regression):
+    trainer = Trainer(make_regression, settings=Settings(loss="mse"))
+    with pytest.raises(ValueError, match="regression"):
+        trainer.send(Change({"loss": "hinge"}))
+    with pytest.raises(ValueError, match="learning rate"):
+        trainer.send(Change({"learning_rate": 0.0}))
+    assert not trainer.inbox
+
+
+def test_a_change_made_invalid_by_an_earlier_one_is_refused_as_an_event(spiral_like):
+    trainer = Trainer(spiral_like)
+    trainer.send(Change({"loss": "hinge"}))
+    trainer.inbox.append(Change({"loss": "cross_entropy"}))  # fine alone
+    trainer.inbox.append(Change({"batch_size": 0}))         # never valid: bypasses send's check
+    stats = trainer.run_epoch()
+    assert stats.settings.loss == "cross_entropy"
+    assert any(e.text.startswith("refused: batch size 0") for e in stats.events)

@@ -385,3 +385,21 @@ async def test_a_paused_run_stays_paused_on_a_new_network(dashboard, make_app):
         assert backend.trainer.activation == "relu"
         assert backend.session.running is False
         assert app.run_state.state == "paused"
+
+
+async def test_f_and_shift_f_change_the_pace_of_the_training_side(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        assert app.run_state.pace == 30
+        await pilot.press("f")
+        await pilot.pause()
+        assert backend.session.pace == 50
+        await pilot.press("F", "F", "F")
+        await pilot.pause()
+        assert backend.session.pace == 10 and app.run_state.pace == 10
+        for _ in range(12):
+            await pilot.press("f")
+        await pilot.pause()
+        assert backend.session.pace is None  # no limit
+        assert [c.epochs_per_second for c in backend.sent if isinstance(c, protocol.SetPace)][-1] is None
+        assert app.check_action("scale_pace", (1,)) is None  # nothing faster than no limit

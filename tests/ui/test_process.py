@@ -141,3 +141,20 @@ def test_the_training_side_imports_no_textual():
             "print('textual' in sys.modules, 'plotext' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_pace_holds_epochs_back_until_lifted():
+    backend = ProcessBackend(CONFIG, pace=4.0)
+    replies = Replies()
+    backend.connect(replies)
+    try:
+        replies.wait_for(lambda r: isinstance(r, protocol.Started))
+        time.sleep(1.0)
+        epochs = lambda: sum(len(r.stats) for r in list(replies.items) if isinstance(r, protocol.Epochs))  # noqa: E731
+        # 4 a second at most: unpaced, this spiral runs hundreds of epochs a second
+        assert epochs() <= 4 * 1.0 + 3
+        backend.send(protocol.SetPace(None))
+        replies.wait_for(lambda r: epochs() > 200)
+    finally:
+        backend.close()
+    assert gone(backend.pid)

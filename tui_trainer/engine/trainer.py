@@ -86,6 +86,7 @@ class Trainer:
         self.max_epochs = max_epochs
         self.metric_name, self._metric = METRICS[self.task]
         self.inbox: deque[Change | Reset] = deque()
+        self._deferred: list[Reset] = []
         self.poll: Callable[[], None] | None = None
         self._build()
 
@@ -126,14 +127,33 @@ class Trainer:
 
     # -- commands -------------------------------------------------------------------------
     def send(self, command: Change | Reset) -> None:
-        """Queue a command; it is applied before the next step."""
+        """Queue a command: a ``Change`` applies before the next step, a ``Reset`` at the end
+        of the epoch under way. A change that cannot apply raises ValueError here and is not
+        queued."""
+        if isinstance(command, Change):
+            self.check(command)
         self.inbox.append(command)
 
-    def _apply_pending(self) -> None:
+    def check(self, change: Change) -> Settings:
+        """The settings ``change`` would give; ValueError (one line) if it cannot apply."""
+        new = replace(self.settings, **change.changes)
+        if new.loss != self.settings.loss:
+            LOSSES[new.loss].check_task(self.task)
+        return new
+
+    def _apply_pending(self, mid_epoch: bool = False) -> None:
         if self.poll is not None:
             self.poll()
         while self.inbox:
-            self.apply(self.inbox.popleft())
+            command = self.inbox.popleft()
+            if mid_epoch and isinstance(command, Reset):
+                self._deferred.append(command)  # a reset replaces the model: not mid-epoch
+                continue
+            try:
+                self.apply(command)
+            except ValueError as err:  # made invalid by a change queued before it
+                self._pending_events.append(
+                    Event(self.epoch, f"refused: {err}", command.sent_at, time.monotonic()))
 
     def apply(self, command: Change | Reset) -> None:
         """Apply a command now. A bad change raises ValueError and changes nothing."""
@@ -144,9 +164,7 @@ class Trainer:
             self._pending_events.append(Event(0, f"reset, seed {self.seed}", command.sent_at, time.monotonic()))
             return
         old = self.settings
-        new = replace(old, **command.changes)
-        if new.loss != old.loss:
-            LOSSES[new.loss].check_task(self.task)
+        new = self.check(command)
         self.settings = new
         self.model.dropout = new.dropout
         self.loss = LOSSES[new.loss]
@@ -174,6 +192,8 @@ class Trainer:
         the start of the epoch are restored, the state becomes "diverged" (training can go
         on, e.g. after lowering the learning rate) and the record is not added to history.
         """
+        self.inbox.extendleft(reversed(self._deferred))
+        self._deferred.clear()
         self._apply_pending()
         snapshot = self._snapshot()
         started = time.perf_counter()
@@ -191,9 +211,9 @@ class Trainer:
             self.steps += 1
             pos += size
             if self.inbox:
-                self._apply_pending()
+                self._apply_pending(mid_epoch=True)
             elif poll_at is not None and time.perf_counter() >= poll_at:
-                self._apply_pending()
+                self._apply_pending(mid_epoch=True)
                 poll_at = time.perf_counter() + POLL_INTERVAL
         seconds = time.perf_counter() - started
         self.epoch += 1

@@ -30,6 +30,7 @@ from ..config import RunConfig
 from ..data import DATASETS
 from ..engine import MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE, LOSSES, Change, Reset
 from . import protocol
+from .protocol import DEFAULT_PACE
 from .backends import TrainingBackend
 from .messages import (CommandRefused, EpochsCompleted, RunSaved, RunStarted, TrainingFailed, TrainingPaused,
                        TrainingResumed, message_for)
@@ -47,6 +48,8 @@ from .widgets.update_rule import UpdateRule
 CHART_INTERVAL = 0.5  # seconds between chart redraws (only if something changed)
 STATUS_INTERVAL = 0.1
 DROPOUT_STEP = 0.05
+# Epochs a second the dashboard allows, slowest first (None: as fast as the machine goes).
+PACES: tuple[float | None, ...] = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, None)
 MIN_SIZE = (80, 24)
 EXIT_GRACE = 3.0  # seconds a signalled app has to exit before it is ended outright
 NEEDS_NETWORK = {"toggle_pause", "step", "reset", "scale_learning_rate", "change_dropout", "scale_batch_size",
@@ -89,6 +92,8 @@ class DashboardApp(App[int]):
         Binding("left_square_bracket", "change_dropout(-1)", "Dropout-", id="dropout-down", key_display="["),
         Binding("right_curly_bracket,b", "scale_batch_size(2)", "Batch x2", id="batch-up", key_display="}"),
         Binding("left_curly_bracket,B", "scale_batch_size(0.5)", "Batch /2", id="batch-down", key_display="{"),
+        Binding("f", "scale_pace(1)", "Faster", id="faster", show=False),
+        Binding("F", "scale_pace(-1)", "Slower", id="slower", show=False),
         Binding("l", "toggle_log", "Log", id="log"),
         Binding("s", "save", "Save", id="save", show=False),
         Binding("w", "write_settings", "Write TOML", id="write", show=False),
@@ -98,14 +103,16 @@ class DashboardApp(App[int]):
     ]
 
     def __init__(self, config: RunConfig, backend: TrainingBackend | None = None, *,
-                 clock: Callable[[], float] = time.monotonic, handle_signals: bool = False):
+                 clock: Callable[[], float] = time.monotonic, handle_signals: bool = False,
+                 pace: float | None = DEFAULT_PACE):
         super().__init__()
         if backend is None:
             from .process import ProcessBackend
 
-            backend = ProcessBackend(config)
+            backend = ProcessBackend(config, pace=pace)
         self.backend = backend
         self.run_state = RunState(config, clock)
+        self.run_state.pace = pace
         self.handle_signals = handle_signals
         self.signalled: int | None = None
         self.first_frame_at: float | None = None
@@ -301,6 +308,8 @@ class DashboardApp(App[int]):
                 return None
         if action == "scale_batch_size" and settings is not None and settings.batch_mode != "mini-batch":
             return None
+        if action == "scale_pace" and run.pace == (PACES[0] if parameters[0] < 0 else PACES[-1]):
+            return None
         return True
 
     def action_toggle_pause(self) -> None:
@@ -339,6 +348,18 @@ class DashboardApp(App[int]):
         new = min(n_train, max(1, round(size * factor)))
         if new != size:
             self.change(batch_size=new)
+
+    def action_scale_pace(self, steps: int) -> None:
+        """Faster (+1) or slower (-1) through ``PACES``; the fastest is no limit at all."""
+        pace = self.run_state.pace
+        nearest = min(range(len(PACES)), key=lambda i: abs((PACES[i] or 1e9) - (pace or 1e9)))
+        new = PACES[min(len(PACES) - 1, max(0, nearest + steps))]
+        if new != pace:
+            self.run_state.pace = new
+            self.backend.send(protocol.SetPace(new))
+            self.run_state.note(f"speed -> {pace_text(new)}")
+            self.refresh_bindings()
+            self.update_status()
 
     def action_toggle_log(self) -> None:
         self.cost_chart.log_scale = not self.cost_chart.log_scale
@@ -440,7 +461,11 @@ def _show(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def run_dashboard(config: RunConfig, resume: str | None = None) -> int:
+def pace_text(pace: float | None) -> str:
+    return "no limit" if pace is None else f"{pace:g} epochs/s at most"
+
+
+def run_dashboard(config: RunConfig, resume: str | None = None, pace: float | None = DEFAULT_PACE) -> int:
     """Run the dashboard in this terminal until the user quits; returns the exit status.
 
     The training process is spawned once the first frame is drawn (measured on 2 cores:
@@ -454,8 +479,8 @@ def run_dashboard(config: RunConfig, resume: str | None = None) -> int:
     # (tmux puts them in a pane started without a client), they pin the app to one size
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
-    backend = ProcessBackend(config, resume=resume)
-    app = DashboardApp(config, backend, handle_signals=True)
+    backend = ProcessBackend(config, resume=resume, pace=pace)
+    app = DashboardApp(config, backend, handle_signals=True, pace=pace)
     try:
         app.run()
     finally:

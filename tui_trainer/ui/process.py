@@ -47,8 +47,10 @@ class ProcessBackend:
     answer).
     """
 
-    def __init__(self, config: RunConfig, *, resume: str | None = None, running: bool = True):
+    def __init__(self, config: RunConfig, *, resume: str | None = None, running: bool = True,
+                 pace: float | None = None):
         self.config = config
+        self.pace = pace
         self.resume = resume
         self.running = running
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -69,7 +71,8 @@ class ProcessBackend:
         self._conn, child_conn = ctx.Pipe()
         self.log_path = Path(tempfile.mkdtemp(prefix="tui-trainer-")) / "training.log"
         self.process = ctx.Process(target=child_main, name="tui-trainer training", daemon=True,
-                                   args=(child_conn, self.config, self.resume, self.running, str(self.log_path)))
+                                   args=(child_conn, self.config, self.resume, self.running, str(self.log_path),
+                                         self.pace))
         with real_stderr(), one_blas_thread():
             self.process.start()
         child_conn.close()
@@ -183,7 +186,8 @@ class Outbox:
         self.last_flush = time.monotonic()
 
 
-def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_path: str) -> None:
+def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_path: str,
+               pace: float | None = None) -> None:
     """The training process: a session driven by the pipe until ``Quit`` or the pipe breaks."""
     _redirect_output(log_path)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the dashboard
@@ -192,7 +196,8 @@ def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_p
     from ..engine import Change
 
     outbox = Outbox(conn)
-    session = TrainingSession(config, outbox.put, resume=resume, running=running)
+    session = TrainingSession(config, outbox.put, resume=resume, running=running, pace=pace)
+    next_epoch_at = 0.0  # with a pace: when the next epoch may start
     parent = os.getppid()
     # one poll object, not Connection.poll: that builds a selector per call (~12 us, called
     # twice an epoch or more: 5% of a fast epoch)
@@ -217,8 +222,16 @@ def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_p
                 break
             if session.running and session.trainer is not None:
                 poll()
-                if not session.deferred:
+                wait = next_epoch_at - time.monotonic() if session.pace else 0.0
+                if wait > 0 and not session.deferred:
+                    outbox.flush()
+                    if poller.poll(wait * 1000):  # a key answers at once, even while we wait
+                        session.deferred.append(conn.recv())
+                elif not session.deferred:
+                    started = time.monotonic()
                     session.run_epoch()
+                    if session.pace:
+                        next_epoch_at = started + 1.0 / session.pace
             else:
                 outbox.flush()
                 if poller.poll(PAUSED_WAIT * 1000):

@@ -48,12 +48,23 @@ class Save:
     path: str
 
 
+DEFAULT_PACE = 30.0  # epochs a second: the default spiral overfits in ~150 epochs, 5 s to watch, not 0.1 s
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """Train at most ``epochs_per_second`` epochs a second (None: as fast as the machine can),
+    so that a person can watch the curves form; training never waits inside an epoch."""
+
+    epochs_per_second: float | None
+
+
 @dataclass(frozen=True)
 class Quit:
     """End the training side."""
 
 
-Command = Union[Change, Reset, Pause, Resume, Step, Rebuild, Save, Quit]
+Command = Union[Change, Reset, Pause, Resume, Step, Rebuild, Save, SetPace, Quit]
 
 
 # -- replies (training side -> dashboard) --------------------------------------------------------

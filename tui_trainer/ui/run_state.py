@@ -58,6 +58,7 @@ class RunState:
 
     def __init__(self, config: RunConfig, clock: Callable[[], float]):
         self.config = config
+        self.pace: float | None = None  # epochs a second at most (the f and F keys)
         self.info: protocol.RunInfo | None = None
         self.settings: Settings | None = None
         self.engine_settings: Settings | None = None

@@ -13,20 +13,16 @@ from typing import Callable
 from ..config import RunConfig
 from ..engine import LOSSES, Change, Reset, Settings, Trainer
 from .protocol import (Command, Epochs, Failed, Pause, Paused, Quit, Rebuild, Refused, Reply, Resume,
-                       Resumed, RunInfo, Save, Saved, Started, Step)
+                       Resumed, RunInfo, Save, Saved, SetPace, Started, Step)
 
 
 def config_with_settings(config: RunConfig, settings: Settings, seed: int | None = None) -> RunConfig:
-    """``config`` with the live settings (and seed) the run has now: what a save or a TOML keeps."""
+    """``config`` with the live settings and the trainer's ``seed`` (kept as ``weight_seed``,
+    so the data stay those of ``config.seed``): what a save or a TOML keeps."""
     config = config.with_settings(settings)
-    return config if seed is None or seed == config.seed else config.replace(seed=seed)
-
-
-def check_change(trainer: Trainer, change: Change) -> None:
-    """Raise ValueError (one line) if ``change`` cannot apply to ``trainer``; changes nothing."""
-    new = replace(trainer.settings, **change.changes)
-    if new.loss != trainer.settings.loss:
-        LOSSES[new.loss].check_task(trainer.task)
+    if seed is None:
+        return config
+    return config.replace(weight_seed=None if seed == config.seed else seed)
 
 
 def one_line(err: BaseException) -> str:
@@ -43,8 +39,9 @@ class TrainingSession:
     """
 
     def __init__(self, config: RunConfig, emit: Callable[[Reply], None], *, resume: str | None = None,
-                 running: bool = True):
+                 running: bool = True, pace: float | None = None):
         self.config = config
+        self.pace = pace  # epochs a second at most (the host loop waits between epochs); None: no limit
         self.emit = emit
         self.resume = resume
         self.running = running
@@ -114,6 +111,8 @@ class TrainingSession:
         """Apply a command now (between two epochs, or a ``Change`` between two steps)."""
         if isinstance(command, Quit):
             self.quit = True
+        elif isinstance(command, SetPace):
+            self.pace = command.epochs_per_second
         elif isinstance(command, Pause):
             self._pause("paused")
         elif isinstance(command, Resume):
@@ -128,11 +127,9 @@ class TrainingSession:
             self.emit(Refused("there is no network yet: choose a data set"))
         elif isinstance(command, Change):
             try:
-                check_change(self.trainer, command)
+                self.trainer.send(command)
             except ValueError as err:
                 self.emit(Refused(one_line(err)))
-                return
-            self.trainer.send(command)
         elif isinstance(command, Reset):
             self.trainer.apply(command)  # between epochs, never mid-epoch: it replaces the model
             self._fresh_start()

@@ -45,6 +45,8 @@ KEY_HELP = {
     "dropout-down": "dropout - 0.05",
     "batch-up": "batch size x2 (mini-batch)",
     "batch-down": "batch size / 2 (mini-batch)",
+    "faster": "train faster: more epochs a second, up to no limit at all",
+    "slower": "train slower, down to 1 epoch a second, to watch each step of the curves",
     "log": "cost chart: log10 of the cost, or the cost",
     "save": "save the run (weights, optimizer, history) to ./tui-trainer-<data set>.npz",
     "write": "write the settings to ./tui-trainer-<data set>.toml",

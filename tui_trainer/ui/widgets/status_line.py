@@ -42,7 +42,9 @@ def status_fields(run: RunState, palette: dict[str, str] = DEFAULT_PALETTE) -> l
     muted = palette.get("foreground-muted", "")
     rate = run.rate
     fields = [Text.assemble((f"{mark} {run.state_text()}", f"bold {palette.get(role, '')}".strip()),
-                            (f" {rate:,.0f} ep/s" if rate is not None else "", muted))]
+                            (f" {rate:,.0f} ep/s" if rate is not None else "", muted),
+                            (f" (max {run.pace:g})" if run.pace is not None and run.state == "running" else "",
+                             muted))]
     if run.state == "failed":
         fields.append(Text(run.failure, style=palette.get("error", "")))
         return fields
