@@ -39,6 +39,9 @@ class Optimizer:
         self.lr = self.default_lr if lr is None else float(lr)
         self.weight_decay = float(weight_decay)
         self.t = 0
+        # one spare array per parameter: updates are written in place, with no temporaries
+        # (a fresh temporary of a large layer costs page faults at every step)
+        self._scratch = [np.empty_like(p) for p in self.params]
         self.state: dict[str, list[np.ndarray]] = {
             key: [np.zeros_like(p) for p in self.params] for key in self.state_names
         }
@@ -47,8 +50,10 @@ class Optimizer:
         """One update of every parameter from its gradient dC/dw (``grads`` may be modified)."""
         self.t += 1
         for i, (p, g) in enumerate(zip(self.params, self._grads_like_params(grads))):
-            if self.weight_decay:
-                g = g + self.weight_decay * p  # L2: the gradient of (wd/2) * ||w||^2
+            if self.weight_decay:  # L2: the gradient of (wd/2) * ||w||^2, added into g
+                if not g.flags.writeable:
+                    g = g.copy()
+                g += np.multiply(p, self.weight_decay, out=self._scratch[i])
             self._update(i, p, g)
 
     def _grads_like_params(self, grads: Sequence[np.ndarray]) -> Sequence[np.ndarray]:
@@ -82,6 +87,18 @@ class Optimizer:
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({hp})"
+
+
+def _descend(p, direction, square, lr, eps, s, correction):
+    """p <- p - lr * direction / (sqrt(square) [/ correction] + eps), in place, with ``s`` as
+    the only scratch array (it must not be ``direction``)."""
+    np.sqrt(square, out=s)
+    if correction is not None:
+        s /= correction
+    s += eps
+    np.divide(direction, s, out=s)
+    s *= lr
+    p -= s
 
 
 def flat_base(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
@@ -120,15 +137,21 @@ class SGD(Optimizer):
         self.state["momentum_buffer"] = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i, p, g):
+        s = self._scratch[i]
         if self.momentum:
             buf = self.state["momentum_buffer"][i]
             if self.t == 1:
                 buf[...] = g
             else:
                 buf *= self.momentum
-                buf += (1 - self.dampening) * g
-            g = g + self.momentum * buf if self.nesterov else buf
-        p -= self.lr * g
+                buf += np.multiply(g, 1 - self.dampening, out=s)
+            if self.nesterov:
+                np.multiply(buf, self.momentum, out=s)
+                g = np.add(g, s, out=s)
+            else:
+                g = buf
+        np.multiply(g, self.lr, out=s)
+        p -= s
 
 
 class Momentum(SGD):
@@ -157,10 +180,13 @@ class RMSprop(Optimizer):
         self.eps = float(eps)
 
     def _update(self, i, p, g):
-        s = self.state["square_avg"][i]
-        s *= self.alpha
-        s += (1 - self.alpha) * g * g
-        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        sq = self.state["square_avg"][i]
+        s = self._scratch[i]
+        sq *= self.alpha
+        np.multiply(g, g, out=s)
+        s *= 1 - self.alpha
+        sq += s
+        _descend(p, g, sq, self.lr, self.eps, s, None)
 
 
 class Adagrad(Optimizer):
@@ -181,10 +207,11 @@ class Adagrad(Optimizer):
             s.fill(self.initial_accumulator_value)
 
     def _update(self, i, p, g):
-        s = self.state["sum"][i]
-        s += g * g
+        total = self.state["sum"][i]
+        s = self._scratch[i]
+        total += np.multiply(g, g, out=s)
         clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
-        p -= clr * g / (np.sqrt(s) + self.eps)
+        _descend(p, g, total, clr, self.eps, s, None)
 
 
 class Adam(Optimizer):
@@ -216,15 +243,15 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         m = self.state["exp_avg"][i]
         v = self.state["exp_avg_sq"][i]
+        s = self._scratch[i]
         m *= b1
-        m += (1 - b1) * g
+        m += np.multiply(g, 1 - b1, out=s)
         v *= b2
-        v += (1 - b2) * (g * g)
+        np.multiply(g, g, out=s)
+        s *= 1 - b2
+        v += s
         step_size = self.lr / (1 - b1**self.t)
-        denom = np.sqrt(v)
-        denom /= math.sqrt(1 - b2**self.t)
-        denom += self.eps
-        p -= step_size * (m / denom)
+        _descend(p, m, v, step_size, self.eps, s, math.sqrt(1 - b2**self.t))
 
 
 class AdamW(Adam):

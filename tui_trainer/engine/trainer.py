@@ -199,8 +199,10 @@ class Trainer:
         started = time.perf_counter()
         n = self.n_train
         self._order[:] = self.shuffle_rng.permutation(n)
-        Xs = np.take(self.X_train, self._order, axis=0, out=self._Xs)
-        ys = np.take(self.y_train, self._order, axis=0, out=self._ys)
+        # mode="clip": with the default "raise", take buffers its whole output (a second copy
+        # of the training set per epoch); the indices are a permutation, always in range
+        Xs = np.take(self.X_train, self._order, axis=0, out=self._Xs, mode="clip")
+        ys = np.take(self.y_train, self._order, axis=0, out=self._ys, mode="clip")
         model, pos = self.model, 0
         poll_at = time.perf_counter() + POLL_INTERVAL if self.poll is not None else None
         while pos < n:
