@@ -224,11 +224,16 @@ def test_a_second_ctrl_c_interrupts_at_once_and_writes_nothing(run, tmp_path, mo
 
 
 # -- the dashboard ---------------------------------------------------------------------------------
+pace_seen: list = []  # the pace each (stand-in) dashboard was started with
+
+
 @pytest.fixture
 def dashboard(monkeypatch):
     calls = []
     app = types.ModuleType("tui_trainer.ui.app")
-    app.run_dashboard = lambda config, resume=None: calls.append((config, resume)) or 0
+    pace_seen.clear()
+    app.run_dashboard = (lambda config, resume=None, pace=None:
+                         calls.append((config, resume)) or pace_seen.append(pace) or 0)
     monkeypatch.setitem(sys.modules, "tui_trainer.ui.app", app)
     monkeypatch.setattr(cli, "_has_terminal", lambda: True)
     return calls
@@ -237,6 +242,20 @@ def dashboard(monkeypatch):
 def test_without_headless_the_dashboard_gets_the_config(run, dashboard):
     code, _, _ = run("--dataset", "moons", "--lr", "0.05")
     assert code == 0 and dashboard == [(RunConfig(dataset="moons", learning_rate=0.05), None)]
+    assert pace_seen[-1] == 30  # the default pace
+
+
+def test_speed_sets_the_dashboards_pace(run, dashboard):
+    run("--speed", "12.5")
+    run("--speed", "max")
+    assert pace_seen[-2:] == [12.5, None]
+
+
+@pytest.mark.parametrize("value, message", [("0", "it must be a number > 0, or max"), ("-3", "> 0"),
+                                            ("fast", "is not a number, nor 'max'")])
+def test_bad_speed_is_one_line_and_exit_2(run, value, message):
+    code, _, err = run("--speed", value)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_load_without_headless_resumes_in_the_dashboard(run, dashboard, tmp_path):
