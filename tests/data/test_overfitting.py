@@ -8,9 +8,8 @@ mini-batches of 32), seed 0: deterministic, so these cannot flicker.
 import numpy as np
 import pytest
 
+from tui_trainer import engine
 from tui_trainer.data import DATASETS, DEFAULT_DATASET, PRESETS, load_dataset
-
-engine = pytest.importorskip("tui_trainer.engine")
 
 pytestmark = pytest.mark.slow
 

@@ -48,8 +48,8 @@ KEY_HELP = {
     "faster": "train faster: more epochs a second, up to no limit at all",
     "slower": "train slower, down to 1 epoch a second, to watch each step of the curves",
     "log": "cost chart: log10 of the cost, or the cost",
-    "save": "save the run (weights, optimizer, history) to ./tui-trainer-<data set>.npz",
-    "write": "write the settings to ./tui-trainer-<data set>.toml",
+    "save": "save the run (weights, optimizer, history) to ./tui-trainer-DATASET.npz",
+    "write": "write the settings to ./tui-trainer-DATASET.toml",
     "help": "this screen",
     "quit": "quit (also Ctrl+C)",
 }
