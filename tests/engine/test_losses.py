@@ -122,3 +122,14 @@ def test_against_pytorch(name):
     ours = LOSSES["cross_entropy" if name == "bce" else name]
     assert ours.cost(out, y) == pytest.approx(t_loss.item(), rel=1e-14)
     np.testing.assert_allclose(ours.grad(out, y), t_out.grad.numpy(), rtol=1e-12, atol=1e-16)
+
+
+def test_accuracy_counts_the_highest_output_first_on_ties():
+    from tui_trainer.engine import accuracy
+
+    out = np.array([[0.1, 0.9, 0.0], [2.0, 2.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -3.0, -0.5]])
+    assert accuracy(out, np.array([1, 0, 0, 2])) == 1.0
+    assert accuracy(out, np.array([1, 1, 1, 2])) == 0.5
+    wide = np.zeros((2, 20))
+    wide[0, 17], wide[1, 3] = 1.0, 1.0
+    assert accuracy(wide, np.array([17, 4])) == 0.5
