@@ -102,6 +102,15 @@ class RunConfig:
         """A config from field names and values, every key and type checked."""
         return cls(**check_mapping(values, where))
 
+    @property
+    def dataset_name(self) -> str:
+        """The data set's name as shown: the built-in set's, or the CSV file's."""
+        if self.data is not None:
+            return Path(self.data).name
+        from .data import DEFAULT_DATASET
+
+        return self.dataset or DEFAULT_DATASET
+
     def load_data(self) -> "Dataset":
         """The data set this config names (raises ``tui_trainer.data.DataError``)."""
         from .data import DEFAULT_DATASET, load_csv, load_dataset

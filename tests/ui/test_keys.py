@@ -307,14 +307,15 @@ async def test_help_explains_every_key_loss_and_optimizer(dashboard, make_app):
     assert "off when the costs are measured" in text  # dropout at evaluation
 
 
-async def test_resuming_a_saved_run_shows_its_history(dashboard, make_app, tmp_path):
-    from tui_trainer.runfile import save_run
-
-    from tui_trainer.runfile import read_config
+@pytest.mark.parametrize("config", [RunConfig(**SPIRAL, seed=0, epochs=500),
+                                    RunConfig(samples=60, epochs=500)],  # the default data set, unnamed
+                         ids=["spiral", "default"])
+async def test_resuming_a_saved_run_shows_its_history(dashboard, make_app, tmp_path, config):
+    from tui_trainer.runfile import read_config, save_run
     from tui_trainer.ui.app import DashboardApp
     from tui_trainer.ui.backends import InProcessBackend
 
-    config = RunConfig(**SPIRAL, seed=0, epochs=500)
+    assert config.dataset in ("spiral", None)
     trainer = config.make_trainer()
     for _ in range(7):
         trainer.run_epoch()
@@ -325,6 +326,7 @@ async def test_resuming_a_saved_run_shows_its_history(dashboard, make_app, tmp_p
     async with dashboard(app, SIZE) as pilot:
         await pilot.pause()
         assert len(app.run_state.history) == 7
+        assert app.run_state.info.dataset == "spiral" and app.run_state.state != "failed"
         await step(pilot)
         assert backend.trainer.epoch == 8
         assert app.run_state.epoch == 8

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
-from pathlib import Path
 from dataclasses import replace
 from typing import Callable
 
@@ -75,7 +74,7 @@ class TrainingSession:
         except ImportError as err:
             raise RuntimeError(f"cannot resume {path}: tui_trainer.runfile is missing ({err})") from None
         config, trainer = load_run(path, self.config)
-        name = config.dataset or Path(str(config.data)).name
+        name = config.dataset_name
         self._install(config, trainer, name, f"{name} (resumed from {path})")
 
     def _install(self, config: RunConfig, trainer: Trainer, name: str, description: str) -> None:
