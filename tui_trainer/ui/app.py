@@ -222,8 +222,9 @@ class DashboardApp(App[int]):
         self.run_state.paused(message.reason, message.epoch)
         if message.reason == "diverged":
             text = (f"diverged at epoch {message.epoch}: the cost is not a finite number. "
-                    "Weights are back to the start of that epoch; lower the learning rate (-) and press space.")
-            self.run_state.note("diverged: lower lr (-), then space", "error")
+                    "Weights are back to the start of that epoch; lower the learning rate (-) and press "
+                    "space, or r for fresh weights if the cost had already soared.")
+            self.run_state.note("diverged: lower lr (-), then space (or r)", "error")
             self.notify(text, title="Training diverged", severity="error", timeout=8)
         elif message.reason == "finished":
             self.run_state.note(f"finished {message.epoch:,} epochs; space goes on")

@@ -32,7 +32,8 @@ def number(value: float) -> str:
 def metric_text(name: str, value: float) -> str:
     if name == "accuracy":
         return f"test acc {100 * value:.1f}%"
-    return f"test R² {value:.3f}"
+    # a diverging regression's R² can be -1e30: keep the field short
+    return f"test R² {value:.3f}" if abs(value) < 1e4 else f"test R² {value:.2e}"
 
 
 def status_fields(run: RunState, palette: dict[str, str] = DEFAULT_PALETTE) -> list[Text]:
