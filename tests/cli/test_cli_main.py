@@ -395,3 +395,16 @@ def test_a_missing_csv_of_a_saved_run(run, tmp_path, tiny_csv):
         "--save", str(tmp_path / "run.npz"))
     tiny_csv.unlink()
     assert f"its data file {tiny_csv} is missing" in _err(run, "--headless", "--load", str(tmp_path / "run.npz"))
+
+
+def test_a_soaring_cost_prints_no_numpy_warnings(run, recwarn):
+    """Diabetes with sgd at lr 10: the engine's backward pass overflowed, and NumPy's
+    RuntimeWarnings (file, line and source, twice) came out on stderr before the one line."""
+    import warnings
+
+    warnings.simplefilter("always")
+    code, out, err = run("--headless", "--dataset", "diabetes", "--optimizer", "sgd", "--lr", "10",
+                         "--epochs", "50", "--quiet")
+    assert code == 1
+    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+    assert err.count("\n") == 1 and err.startswith("tui-trainer: diverged at epoch ")

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -117,7 +118,8 @@ def test_divergence_is_a_state_not_an_exception(spiral_like):
     before = [p.copy() for p in trainer.model.params]
     epoch_before = trainer.epoch
     trainer.apply(Change({"optimizer": "sgd", "learning_rate": 10.0, "loss": "mse"}))
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # overflow on the way to NaN is the state, not a warning
         records = list(trainer.epochs(50))
     last = records[-1]
     assert last.state == "diverged" and trainer.state == "diverged"
@@ -226,3 +228,10 @@ def test_a_change_made_invalid_by_an_earlier_one_is_refused_as_an_event(spiral_l
     stats = trainer.run_epoch()
     assert stats.settings.loss == "cross_entropy"
     assert any(e.text.startswith("refused: batch size 0") for e in stats.events)
+
+
+def test_describe_batch_says_what_a_step_uses():
+    assert Settings(batch_mode="batch").describe_batch(84) == "batch GD (84)"
+    assert Settings(batch_mode="sgd").describe_batch(84) == "SGD (1)"
+    assert Settings(batch_size=16).describe_batch(84) == "mini-batch 16"
+    assert Settings(batch_size=128).describe_batch(84) == "mini-batch 128 (all 84)"

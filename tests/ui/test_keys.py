@@ -405,3 +405,88 @@ async def test_f_and_shift_f_change_the_pace_of_the_training_side(dashboard, mak
         assert backend.session.pace is None  # no limit
         assert [c.epochs_per_second for c in backend.sent if isinstance(c, protocol.SetPace)][-1] is None
         assert app.check_action("scale_pace", (1,)) is None  # nothing faster than no limit
+
+
+async def test_a_resumed_run_shows_its_epoch_and_costs_before_training_on(dashboard, make_app, tmp_path):
+    """--load of a finished run: the status line showed "epoch 0/N" and no costs."""
+    from tui_trainer.runfile import read_config, save_run
+    from tui_trainer.ui.backends import InProcessBackend
+    from tui_trainer.ui.app import DashboardApp
+    from tui_trainer.ui.widgets.status_line import status_fields
+
+    config = RunConfig(**SPIRAL, seed=0, epochs=7)
+    trainer = config.make_trainer()
+    for _ in range(7):
+        trainer.run_epoch()
+    save_run(tmp_path / "run.npz", config, trainer)
+    config = read_config(tmp_path / "run.npz")
+    backend = InProcessBackend(config, resume=str(tmp_path / "run.npz"))
+    app = DashboardApp(config, backend, clock=lambda: 100.0)
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        assert app.run_state.state == "finished"
+        assert app.run_state.epoch == 7
+        text = " ".join(f.plain for f in status_fields(app.run_state))
+        assert "epoch 7/7" in text
+        assert f"train {trainer.history['train_cost'][-1]:.4f}" in text
+        assert app.run_state.log[0].epoch == 7  # "resumed ... at epoch 7", noted at epoch 7
+
+
+async def test_batch_x2_never_shrinks_a_batch_larger_than_the_train_part(dashboard, make_app):
+    """A size above the train part (100): } made it smaller (1024 -> 100), { halved 1024."""
+    from tui_trainer.ui.widgets.status_line import status_fields
+
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, batch_size=1024))
+    async with dashboard(app, SIZE) as pilot:
+        assert app.check_action("scale_batch_size", (2,)) is None
+        await pilot.press("right_curly_bracket")
+        await step(pilot)
+        assert backend.trainer.settings.batch_size == 1024
+        assert "mini-batch 1024 (all 100)" in " ".join(f.plain for f in status_fields(app.run_state))
+        await pilot.press("left_curly_bracket")
+        await step(pilot)
+        assert backend.trainer.settings.batch_size == 50
+
+
+async def test_the_size_choice_offers_no_batch_larger_than_the_train_part(dashboard, make_app):
+    from textual.widgets import Select
+
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        select = app.query_one("#choice-batch_size", Select)
+        sizes = [value for _, value in select._options if value is not Select.BLANK]
+        assert max(sizes) == 100 and 32 in sizes and 64 in sizes
+
+
+async def test_a_csv_run_can_switch_to_a_built_in_set_and_back(dashboard, make_app, tmp_path):
+    """--data FILE --drop-missing: choosing a built-in set was refused (drop_missing needs a CSV
+    file), and once on a built-in set the CSV file was gone from the choices."""
+    import numpy as np
+    from textual.widgets import Select
+
+    rng = np.random.default_rng(0)
+    lines = ["a,b,label", "1.0,,1"] + [f"{float(a)!r},{float(b)!r},{int(a + b > 0)}" for a, b in rng.normal(size=(60, 2))]
+    (tmp_path / "mine.csv").write_text("\n".join(lines) + "\n")
+    app, backend = make_app(RunConfig(data=str(tmp_path / "mine.csv"), drop_missing=True, seed=0))
+    async with dashboard(app, SIZE) as pilot:
+        assert app.run_state.info.dataset == "mine.csv"
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("dataset", "moons"))
+        await pilot.pause()
+        assert app.run_state.info.dataset == "moons" and backend.trainer.n_train > 60
+        options = [value for _, value in app.query_one("#choice-dataset", Select)._options]
+        assert "mine.csv" in options
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("dataset", "mine.csv"))
+        await pilot.pause()
+        assert app.run_state.info.dataset == "mine.csv" and backend.trainer.n_train + len(backend.trainer.X_test) == 60
+
+
+async def test_n_past_the_last_epoch_reads_paused_not_finished(dashboard, make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, epochs=3), running=True)
+    async with dashboard(app, SIZE) as pilot:
+        backend.run_epochs(10)
+        await pilot.pause()
+        assert app.run_state.state == "finished"
+        await step(pilot)
+        assert backend.trainer.epoch == 4
+        assert app.run_state.state == "paused"
+        assert "paused" in app.status_line.render().plain

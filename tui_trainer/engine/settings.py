@@ -70,6 +70,8 @@ class Settings:
             return "batch GD" if n_train is None else f"batch GD ({n_train})"
         if self.batch_mode == "sgd":
             return "SGD (1)"
+        if n_train is not None and self.batch_size > n_train:  # as trained: all of the train part
+            return f"mini-batch {self.batch_size} (all {n_train})"
         return f"mini-batch {self.batch_size}"
 
 

@@ -203,26 +203,17 @@ class Trainer:
         # of the training set per epoch); the indices are a permutation, always in range
         Xs = np.take(self.X_train, self._order, axis=0, out=self._Xs, mode="clip")
         ys = np.take(self.y_train, self._order, axis=0, out=self._ys, mode="clip")
-        model, pos = self.model, 0
         poll_at = time.perf_counter() + POLL_INTERVAL if self.poll is not None else None
-        while pos < n:
-            size = self.settings.batch_size_for(n)
-            Xb, yb = Xs[pos:pos + size], ys[pos:pos + size]
-            out = model.forward(Xb, train=True)
-            self.optimizer.step(model.backward(self.loss.grad(out, yb)))
-            self.steps += 1
-            pos += size
-            if self.inbox:
-                self._apply_pending(mid_epoch=True)
-            elif poll_at is not None and time.perf_counter() >= poll_at:
-                self._apply_pending(mid_epoch=True)
-                poll_at = time.perf_counter() + POLL_INTERVAL
+        # a soaring cost overflows on its way to NaN: that is the divergence reported below as
+        # a state, not something to warn about at every step
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            self._train_steps(Xs, ys, poll_at)
         seconds = time.perf_counter() - started
         self.epoch += 1
         train_cost, test_cost, train_metric, test_metric = self.evaluate()
         events, self._pending_events = tuple(self._pending_events), []
         finite = np.isfinite(train_cost) and np.isfinite(test_cost) and all(
-            np.isfinite(p).all() for p in model.params)
+            np.isfinite(p).all() for p in self.model.params)
         if not finite:
             self._restore(snapshot)
             self.diverged_at = self.epoch
@@ -236,6 +227,22 @@ class Trainer:
         if self.state == "finished":
             stats = replace(stats, state="finished")
         return stats
+
+    def _train_steps(self, Xs: np.ndarray, ys: np.ndarray, poll_at: float | None) -> None:
+        """One pass over the shuffled training set, a batch a step; commands between steps."""
+        model, n, pos = self.model, len(Xs), 0
+        while pos < n:
+            size = self.settings.batch_size_for(n)
+            Xb, yb = Xs[pos:pos + size], ys[pos:pos + size]
+            out = model.forward(Xb, train=True)
+            self.optimizer.step(model.backward(self.loss.grad(out, yb)))
+            self.steps += 1
+            pos += size
+            if self.inbox:
+                self._apply_pending(mid_epoch=True)
+            elif poll_at is not None and time.perf_counter() >= poll_at:
+                self._apply_pending(mid_epoch=True)
+                poll_at = time.perf_counter() + POLL_INTERVAL
 
     def epochs(self, n: int | None = None) -> Iterator[EpochStats]:
         """Yield the record of each epoch: ``n`` of them, or until ``max_epochs``, or forever.

@@ -117,6 +117,9 @@ class DashboardApp(App[int]):
         self.signalled: int | None = None
         self.first_frame_at: float | None = None
         self.hidden_chosen = config.hidden is not None  # else each data set brings its own
+        # the CSV file of a --data run (its name as shown, its task, its fields), so the user can
+        # go back to it after trying a built-in set
+        self.csv: tuple[str, str, dict] | None = None
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -201,6 +204,10 @@ class DashboardApp(App[int]):
         fresh = self.run_state.info is None
         self.run_state.started(started)
         info = started.info
+        if started.config.data is not None:
+            self.csv = (info.dataset, info.task,
+                        {name: getattr(started.config, name)
+                         for name in ("data", "target", "task", "drop_missing", "train_fraction")})
         self.choices.show(info, started.settings, self.dataset_options())
         self.run_panel.show(info)
         self.side_title.update(f"tui-trainer · {info.dataset}")
@@ -255,8 +262,8 @@ class DashboardApp(App[int]):
     # -- the choices pane ---------------------------------------------------------------------------
     def dataset_options(self) -> list[tuple[str, str]]:
         options = [(name, name) for name in DATASETS]
-        if self.run_state.config.data is not None and self.run_state.info is not None:
-            options.append((f"{self.run_state.info.dataset} (csv)", self.run_state.info.dataset))
+        if self.csv is not None:
+            options.append((f"{self.csv[0]} (csv)", self.csv[0]))
         return options
 
     def on_choices_pane_changed(self, message: ChoicesPane.Changed) -> None:
@@ -274,9 +281,14 @@ class DashboardApp(App[int]):
             if self.run_state.config.data is not None and value == self.run_state.info.dataset:
                 return
             info = DATASETS.get(value)
-            loss = config.loss if info is not None and info.task in LOSSES[config.loss].tasks else None
-            config = config.replace(dataset=value, data=None, target=None, task=None, samples=None, noise=None,
-                                    train_fraction=None, loss=loss,
+            if self.csv is not None and value == self.csv[0]:  # back to the CSV file
+                task, source = self.csv[1], dict(self.csv[2], dataset=None)
+            else:
+                task = info.task if info is not None else None
+                source = dict(dataset=value, data=None, target=None, task=None, drop_missing=False,
+                              train_fraction=None)
+            loss = config.loss if task is not None and task in LOSSES[config.loss].tasks else None
+            config = config.replace(**source, samples=None, noise=None, loss=loss,
                                     hidden=config.hidden if self.hidden_chosen else None)
             text = f"data set -> {value}"
         elif name == "hidden":
@@ -307,8 +319,12 @@ class DashboardApp(App[int]):
             dropout = settings.dropout
             if (parameters[0] > 0 and dropout >= MAX_DROPOUT) or (parameters[0] < 0 and dropout <= 0):
                 return None
-        if action == "scale_batch_size" and settings is not None and settings.batch_mode != "mini-batch":
-            return None
+        if action == "scale_batch_size" and settings is not None:
+            if settings.batch_mode != "mini-batch":
+                return None
+            n_train = run.info.n_train
+            if (parameters[0] > 1 and settings.batch_size >= n_train) or (parameters[0] < 1 and settings.batch_size <= 1):
+                return None  # a batch cannot hold more than the train part: x2 would shrink it
         if action == "scale_pace" and run.pace == (PACES[0] if parameters[0] < 0 else PACES[-1]):
             return None
         return True
@@ -346,7 +362,7 @@ class DashboardApp(App[int]):
     def action_scale_batch_size(self, factor: float) -> None:
         size = self.run_state.settings.batch_size
         n_train = self.run_state.info.n_train
-        new = min(n_train, max(1, round(size * factor)))
+        new = min(n_train, max(1, round(min(size, n_train) * factor)))
         if new != size:
             self.change(batch_size=new)
 

@@ -79,12 +79,23 @@ class RunState:
             self.history = History.from_arrays(started.history, list(started.events))
         else:
             self.history = History()
-        self.last = None
+        self.last = self._last_record(started)
         self.diverged_at = None
         self.failure = ""
         self.state = "running" if started.running else "paused"
         self.meter.clear()
         self.version += 1
+
+    def _last_record(self, started: protocol.Started) -> EpochStats | None:
+        """The last epoch of a resumed run's history, so the status line shows where it is
+        (its epoch, costs and score) before the first new epoch, not epoch 0."""
+        h = self.history
+        if not len(h):
+            return None
+        return EpochStats(epoch=int(h["epoch"][-1]), steps=int(h["steps"][-1]),
+                          train_cost=float(h["train_cost"][-1]), test_cost=float(h["test_cost"][-1]),
+                          train_metric=float(h["train_metric"][-1]), test_metric=float(h["test_metric"][-1]),
+                          metric=started.info.metric, seconds=float(h["seconds"][-1]), settings=started.settings)
 
     def epochs_done(self, stats: tuple[EpochStats, ...]) -> list[Event]:
         """Add the records; returns the events (setting changes) they carry."""
@@ -99,6 +110,9 @@ class RunState:
             self.last = s
             if self.state == "diverged":  # a step at a lower rate went through
                 self.state, self.diverged_at = "paused", None
+            elif (self.state == "finished" and self.info is not None and self.info.max_epochs
+                  and s.epoch > self.info.max_epochs):  # `n` past the last epoch: paused, not finished
+                self.state = "paused"
         if stats:
             self.meter.add(self.last.epoch if self.last is not None else 0)
             self.version += 1

@@ -101,7 +101,9 @@ class ChoicesPane(Vertical):
         }
         options = {
             "loss": [(name, name) for name, loss in LOSSES.items() if info.task in loss.tasks],
-            "batch_size": [(str(n), n) for n in sorted({*BATCH_SIZES, settings.batch_size})],
+            # no size above the train part (a batch holds at most all of it), but the one in use
+            "batch_size": [(str(n), n) for n in sorted({*(n for n in BATCH_SIZES if n < info.n_train),
+                                                          info.n_train, settings.batch_size})],
             "hidden": [(hidden_label(h), h) for h in sorted({*HIDDEN_PRESETS, hidden}, key=lambda h: (len(h), h))],
         }
         if dataset_options is not None:
