@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
 from .losses import LOSSES
@@ -76,7 +76,16 @@ class Settings:
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
-__all__ = ["Settings", "Change", "Reset", "BATCH_MODES", "MAX_DROPOUT", "SETTING_NAMES"]
+__all__ = ["Settings", "Change", "Reset", "apply_changes", "BATCH_MODES", "MAX_DROPOUT", "SETTING_NAMES"]
+
+
+def apply_changes(settings: Settings, changes: Mapping[str, Any], task: str) -> Settings:
+    """``settings`` with ``changes`` for a ``task`` ("classification" or "regression");
+    ValueError (one line) if they cannot apply, e.g. a loss that does not fit the task."""
+    new = replace(settings, **changes)
+    if new.loss != settings.loss:
+        LOSSES[new.loss].check_task(task)
+    return new
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from .losses import LOSSES
 from .metrics import METRICS
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, Optimizer
-from .settings import Change, Reset, Settings
+from .settings import Change, Reset, Settings, apply_changes
 
 POLL_INTERVAL = 0.002
 # Bump when state_dict's layout changes (1: parameters and optimizer state as flat vectors).
@@ -136,10 +136,7 @@ class Trainer:
 
     def check(self, change: Change) -> Settings:
         """The settings ``change`` would give; ValueError (one line) if it cannot apply."""
-        new = replace(self.settings, **change.changes)
-        if new.loss != self.settings.loss:
-            LOSSES[new.loss].check_task(self.task)
-        return new
+        return apply_changes(self.settings, change.changes, self.task)
 
     def _apply_pending(self, mid_epoch: bool = False) -> None:
         if self.poll is not None:

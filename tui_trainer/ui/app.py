@@ -15,7 +15,6 @@ import os
 import signal
 import threading
 import time
-from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable
 
@@ -28,7 +27,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from ..config import RunConfig
 from ..data import DATASETS
-from ..engine import MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE, LOSSES, Change, Reset
+from ..engine import MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE, LOSSES, Change, Reset, apply_changes
 from . import protocol
 from .protocol import DEFAULT_PACE
 from .backends import TrainingBackend
@@ -413,9 +412,7 @@ class DashboardApp(App[int]):
         """Ask the engine for new live settings: applied from its next step, marked on the charts."""
         old = self.run_state.settings
         try:
-            new = replace(old, **changes)
-            if new.loss != old.loss:
-                LOSSES[new.loss].check_task(self.run_state.info.task)
+            new = apply_changes(old, changes, self.run_state.info.task)
         except ValueError as err:
             self.run_state.note(f"refused: {err}", "warning")
             return
