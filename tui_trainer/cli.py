@@ -64,6 +64,9 @@ def _main(argv: list[str]) -> int:
     given = parse_values(args)
     config = resolve(args, given)
     if args.write_config:
+        if not args.write_config.lower().endswith(".toml"):
+            raise UsageError(f"--write-config {args.write_config}: the settings are written as TOML; "
+                             "name the file FILE.toml")
         ok = _write(lambda: write_toml(args.write_config, config), args.write_config, args,
                     f"wrote {args.write_config}")
         return EXIT_OK if ok else EXIT_USAGE

@@ -408,3 +408,9 @@ def test_a_soaring_cost_prints_no_numpy_warnings(run, recwarn):
     assert code == 1
     assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
     assert err.count("\n") == 1 and err.startswith("tui-trainer: diverged at epoch ")
+
+
+def test_write_config_wants_a_toml_file_name(run, tmp_path):
+    code, _, err = run("--write-config", str(tmp_path / "settings.json"))
+    assert code == 2 and "name the file FILE.toml" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "settings.json").exists()
