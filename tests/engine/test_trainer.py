@@ -235,3 +235,13 @@ def test_describe_batch_says_what_a_step_uses():
     assert Settings(batch_mode="sgd").describe_batch(84) == "SGD (1)"
     assert Settings(batch_size=16).describe_batch(84) == "mini-batch 16"
     assert Settings(batch_size=128).describe_batch(84) == "mini-batch 128 (all 84)"
+
+
+def test_per_example_losses_average_to_the_cost(spiral_like):
+    trainer, stats = run(spiral_like, epochs=2, settings=Settings(dropout=0.5))
+    train = trainer.per_example_loss("train")
+    test = trainer.per_example_loss("test")
+    assert train.shape == (84,) and test.shape == (36,) and (train >= 0).all()
+    assert train.mean() == pytest.approx(stats[-1].train_cost, rel=1e-12)
+    assert test.mean() == pytest.approx(stats[-1].test_cost, rel=1e-12)
+    assert trainer.model.n_parameters == (2 * 32 + 32) + (32 * 32 + 32) + (32 * 3 + 3)
