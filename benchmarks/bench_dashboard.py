@@ -110,7 +110,7 @@ class Tmux:
 
 def dashboard_command(*args: str) -> str:
     script = Path(sys.executable).parent / "tui-trainer"
-    base = [str(script)] if script.exists() else [sys.executable, "-m", "tui_trainer.ui"]
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "tui_trainer"]
     return shlex.join(base + list(args))
 
 

@@ -20,7 +20,7 @@ def dashboard_command() -> list[str]:
     script = Path(sys.executable).parent / "tui-trainer"
     if script.exists():
         return [str(script), "--epochs", "1000000"]
-    return [sys.executable, "-m", "tui_trainer.ui"]
+    return [sys.executable, "-m", "tui_trainer", "--epochs", "1000000"]
 
 
 def children(pid: int) -> set[int]:
