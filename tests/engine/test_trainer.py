@@ -245,3 +245,27 @@ def test_per_example_losses_average_to_the_cost(spiral_like):
     assert train.mean() == pytest.approx(stats[-1].train_cost, rel=1e-12)
     assert test.mean() == pytest.approx(stats[-1].test_cost, rel=1e-12)
     assert trainer.model.n_parameters == (2 * 32 + 32) + (32 * 32 + 32) + (32 * 3 + 3)
+
+
+def test_a_large_set_shuffled_a_batch_at_a_time_trains_the_same_bit_for_bit(spiral_like, monkeypatch):
+    settings = Settings(dropout=0.2, batch_size=10)
+    whole, _ = run(spiral_like, epochs=3, settings=settings, seed=5)
+    assert whole._Xs is not None
+    monkeypatch.setattr("tui_trainer.engine.trainer.WHOLE_SHUFFLE_BYTES", 0)
+    batched = Trainer(spiral_like, settings=settings, seed=5)
+    assert batched._Xs is None
+    stats = list(batched.epochs(2))
+    batched.send(Change({"batch_size": 32}))  # a larger batch than the buffer holds
+    stats.append(batched.run_epoch())
+    whole_again, _ = run(spiral_like, epochs=2, settings=settings, seed=5)
+    whole_again.send(Change({"batch_size": 32}))
+    whole_again.run_epoch()
+    assert whole.history["train_cost"][:2].tobytes() == batched.history["train_cost"][:2].tobytes()
+    for p, q in zip(whole_again.model.params, batched.model.params):
+        assert p.tobytes() == q.tobytes()
+    assert stats[-1].steps == 9 + 9 + 3  # 84 = 8 x 10 + 4, then 2 x 32 + 20
+
+
+def test_a_change_that_is_not_a_mapping_says_how_to_write_one():
+    with pytest.raises(TypeError, match=r"Change\(\{'learning_rate': 0.02\}\)"):
+        Change("batch_size", 32)

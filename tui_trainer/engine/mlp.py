@@ -157,13 +157,16 @@ class MLP:
             raise RuntimeError("backward needs a forward(X, train=True) first")
         grads = self._grads
         delta = np.asarray(dout, dtype=self.dtype)
+        work = self._workspace(len(delta))
         for i in range(self.n_layers - 1, -1, -1):
             a_prev = self._cache[i][0]
             np.matmul(a_prev.T, delta, out=grads[2 * i])
-            np.sum(delta, axis=0, out=grads[2 * i + 1])
+            # the bias gradient, the column sums of delta, as a matrix-vector product: numpy's
+            # sum over axis 0 goes a row at a time (measured: 9 us against 5 for 128 x 128)
+            np.matmul(work.ones, delta, out=grads[2 * i + 1])
             if i == 0:
                 break
-            delta = np.matmul(delta, self.params[2 * i].T, out=self._workspace(len(delta)).delta[i])
+            delta = np.matmul(delta, self.params[2 * i].T, out=work.delta[i])
             _, h, mask = self._cache[i - 1]
             if mask is not None:
                 delta *= mask
@@ -182,13 +185,14 @@ class MLP:
 class _Workspace:
     """Buffers for a training step on ``n`` examples: each layer's pre-activation ``z``, the
     hidden layers' dropout ``mask`` and masked output ``dropped``, and the back-propagated
-    ``delta`` into each layer but the first."""
+    ``delta`` into each layer but the first; a vector of ``ones`` to sum columns with."""
 
     def __init__(self, n: int, sizes: Sequence[int], dtype: np.dtype):
         self.z = [np.empty((n, width), dtype) for width in sizes[1:]]
         self.mask = [np.empty((n, width), dtype) for width in sizes[1:-1]]
         self.dropped = [np.empty((n, width), dtype) for width in sizes[1:-1]]
         self.delta = [None] + [np.empty((n, width), dtype) for width in sizes[1:-1]]
+        self.ones = np.ones(n, dtype)
 
 
 def _views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:

@@ -39,6 +39,7 @@ class Optimizer:
         self.lr = self.default_lr if lr is None else float(lr)
         self.weight_decay = float(weight_decay)
         self.t = 0
+        self._known_grads: tuple[np.ndarray, ...] = ()  # the last grads found to tile one vector
         # one spare array per parameter: updates are written in place, with no temporaries
         # (a fresh temporary of a large layer costs page faults at every step)
         self._scratch = [np.empty_like(p) for p in self.params]
@@ -59,9 +60,14 @@ class Optimizer:
     def _grads_like_params(self, grads: Sequence[np.ndarray]) -> Sequence[np.ndarray]:
         if self._flat is None:
             return grads
+        known = self._known_grads
+        # an MLP hands over the same views at every step: check their layout once
+        if len(grads) == len(known) - 1 and all(g is k for g, k in zip(grads, known)):
+            return [known[-1]]
         flat = flat_base(grads)
         if flat is None:
-            flat = np.concatenate([np.ravel(g) for g in grads])
+            return [np.concatenate([np.ravel(g) for g in grads])]
+        self._known_grads = (*grads, flat)
         return [flat]
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
@@ -89,15 +95,15 @@ class Optimizer:
         return f"{type(self).__name__}({hp})"
 
 
-def _descend(p, direction, square, lr, eps, s, correction):
-    """p <- p - lr * direction / (sqrt(square) [/ correction] + eps), in place, with ``s`` as
-    the only scratch array (it must not be ``direction``)."""
+def _descend(p, direction, square, lr, eps, s, correction=1.0):
+    """p <- p - lr * direction / (sqrt(square) / correction + eps), in place, with ``s`` as
+    the only scratch array (it must not be ``direction``). Computed as
+    p - (lr * correction) * direction / (sqrt(square) + eps * correction), the same number
+    with one pass fewer over the parameters (the square root dominates the pass count's cost)."""
     np.sqrt(square, out=s)
-    if correction is not None:
-        s /= correction
-    s += eps
+    s += eps * correction
     np.divide(direction, s, out=s)
-    s *= lr
+    s *= lr * correction
     p -= s
 
 
@@ -186,7 +192,7 @@ class RMSprop(Optimizer):
         np.multiply(g, g, out=s)
         s *= 1 - self.alpha
         sq += s
-        _descend(p, g, sq, self.lr, self.eps, s, None)
+        _descend(p, g, sq, self.lr, self.eps, s)
 
 
 class Adagrad(Optimizer):
@@ -211,7 +217,7 @@ class Adagrad(Optimizer):
         s = self._scratch[i]
         total += np.multiply(g, g, out=s)
         clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
-        _descend(p, g, total, clr, self.eps, s, None)
+        _descend(p, g, total, clr, self.eps, s)
 
 
 class Adam(Optimizer):

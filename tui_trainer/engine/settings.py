@@ -97,6 +97,9 @@ class Change:
     sent_at: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.changes, Mapping):
+            raise TypeError(f"Change takes a mapping of setting names to values, e.g. "
+                            f"Change({{'learning_rate': 0.02}}), not {type(self.changes).__name__}")
         unknown = [k for k in self.changes if k not in SETTING_NAMES]
         if unknown:
             raise ValueError(f"unknown setting {unknown[0]!r}; choose one of: {', '.join(SETTING_NAMES)}")

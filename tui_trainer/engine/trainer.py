@@ -16,6 +16,7 @@ from .mlp import MLP
 from .optimizers import OPTIMIZERS, Optimizer
 from .settings import Change, Reset, Settings, apply_changes
 
+WHOLE_SHUFFLE_BYTES = 8 << 20  # above it, a training set is shuffled a batch at a time
 POLL_INTERVAL = 0.002
 # Bump when state_dict's layout changes (1: parameters and optimizer state as flat vectors).
 STATE_VERSION = 1  # seconds between calls of the host's ``poll`` within an epoch
@@ -103,8 +104,14 @@ class Trainer:
         self.diverged_at: int | None = None
         self._pending_events: list[Event] = []
         self._order = np.empty(self.n_train, dtype=np.intp)
-        self._Xs = np.empty_like(self.X_train)
-        self._ys = np.empty_like(self.y_train)
+        # A small training set is shuffled as a whole once an epoch (one call); a large one a
+        # batch at a time, into a buffer the batch's forward pass then finds in cache, and
+        # without a second copy of the set in memory (60,000 x 784 float64 is 376 MB).
+        if self.X_train.nbytes <= WHOLE_SHUFFLE_BYTES:
+            self._Xs, self._ys = np.empty_like(self.X_train), np.empty_like(self.y_train)
+        else:
+            self._Xs = self._ys = None
+        self._Xb = self._yb = None
 
     def _make_optimizer(self, s: Settings) -> Optimizer:
         cls = OPTIMIZERS[s.optimizer]
@@ -196,15 +203,16 @@ class Trainer:
         started = time.perf_counter()
         n = self.n_train
         self._order[:] = self.shuffle_rng.permutation(n)
-        # mode="clip": with the default "raise", take buffers its whole output (a second copy
-        # of the training set per epoch); the indices are a permutation, always in range
-        Xs = np.take(self.X_train, self._order, axis=0, out=self._Xs, mode="clip")
-        ys = np.take(self.y_train, self._order, axis=0, out=self._ys, mode="clip")
+        if self._Xs is not None:
+            # mode="clip": with the default "raise", take buffers its whole output; the
+            # indices are a permutation, always in range
+            np.take(self.X_train, self._order, axis=0, out=self._Xs, mode="clip")
+            np.take(self.y_train, self._order, axis=0, out=self._ys, mode="clip")
         poll_at = time.perf_counter() + POLL_INTERVAL if self.poll is not None else None
         # a soaring cost overflows on its way to NaN: that is the divergence reported below as
         # a state, not something to warn about at every step
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            self._train_steps(Xs, ys, poll_at)
+            self._train_steps(poll_at)
         seconds = time.perf_counter() - started
         self.epoch += 1
         train_cost, test_cost, train_metric, test_metric = self.evaluate()
@@ -225,12 +233,15 @@ class Trainer:
             stats = replace(stats, state="finished")
         return stats
 
-    def _train_steps(self, Xs: np.ndarray, ys: np.ndarray, poll_at: float | None) -> None:
+    def _train_steps(self, poll_at: float | None) -> None:
         """One pass over the shuffled training set, a batch a step; commands between steps."""
-        model, n, pos = self.model, len(Xs), 0
+        model, n, pos = self.model, self.n_train, 0
         while pos < n:
             size = self.settings.batch_size_for(n)
-            Xb, yb = Xs[pos:pos + size], ys[pos:pos + size]
+            if self._Xs is not None:
+                Xb, yb = self._Xs[pos:pos + size], self._ys[pos:pos + size]
+            else:
+                Xb, yb = self._gather(self._order[pos:pos + size])
             out = model.forward(Xb, train=True)
             self.optimizer.step(model.backward(self.loss.grad(out, yb)))
             self.steps += 1
@@ -240,6 +251,16 @@ class Trainer:
             elif poll_at is not None and time.perf_counter() >= poll_at:
                 self._apply_pending(mid_epoch=True)
                 poll_at = time.perf_counter() + POLL_INTERVAL
+
+    def _gather(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The examples at ``index``, copied into the batch buffers (grown as needed)."""
+        k = len(index)
+        if self._Xb is None or len(self._Xb) < k:
+            self._Xb = np.empty((k, *self.X_train.shape[1:]), self.X_train.dtype)
+            self._yb = np.empty((k, *self.y_train.shape[1:]), self.y_train.dtype)
+        Xb = np.take(self.X_train, index, axis=0, out=self._Xb[:k], mode="clip")
+        yb = np.take(self.y_train, index, axis=0, out=self._yb[:k], mode="clip")
+        return Xb, yb
 
     def epochs(self, n: int | None = None) -> Iterator[EpochStats]:
         """Yield the record of each epoch: ``n`` of them, or until ``max_epochs``, or forever.
