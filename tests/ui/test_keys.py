@@ -340,10 +340,14 @@ async def test_charts_keep_their_lines_apart_without_colour(dashboard, make_app,
         app.redraw_all()
         await pilot.pause()
         assert app.no_color
-        plt = app.query_one(CostChart).plt
-        chart = plt.uncolorize(plt.build())
-    # the legend shows each line with its own marker: braille dots vs half blocks
-    assert "⢕⢕ train" in chart and "▞▞ test" in chart
+        chart = app.query_one(CostChart)
+        plot = chart.plt.uncolorize(chart.plt.build())
+        header = chart.header(chart.size.width).plain
+    # each line has its own marker, braille dots vs half blocks, and the legend (in the title
+    # row, not over the lines) shows which is which
+    assert "⢕⢕ train" in header and "▞▞ test" in header
+    assert any("\u2801" <= c <= "\u28ff" for c in plot) and any(c in "▘▝▀▖▌▞▛▗▚▐▜▄▙▟" for c in plot)
+    assert "train" not in plot and "test" not in plot
 
 
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):

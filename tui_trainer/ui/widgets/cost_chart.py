@@ -9,6 +9,7 @@ from .epoch_chart import EpochChart
 
 TRAIN_MARKER = "braille"  # a fine line
 TEST_MARKER = "hd"  # half blocks: the two lines stay apart without colour (NO_COLOR)
+TRAIN_GLYPH, TEST_GLYPH = "⢕⢕", "▞▞"  # the markers as the legend shows them
 LOG_FLOOR = 1e-12  # log10 of a zero cost
 
 
@@ -38,7 +39,7 @@ class CostChart(EpochChart):
         return titles
 
     def draw(self, plt, columns: int) -> None:
-        self.fit_title(plt, columns, *self.titles())
+        self.set_titles(*self.titles())
         history = self.run_state.history
         if not len(history):
             self.waiting(plt, columns)
@@ -50,8 +51,9 @@ class CostChart(EpochChart):
             test = np.log10(np.maximum(test, LOG_FLOOR))
         low, high = self.epoch_axis(plt, x, columns)
         self.change_marks(plt, low, high, columns)
-        shown_train = self.line(plt, x, train, columns, marker=TRAIN_MARKER, color=self.color("text-primary"),
-                                label="train")
-        shown_test = self.line(plt, x, test, columns, marker=TEST_MARKER, color=self.color("text-warning"),
-                               label="test")
+        train_color, test_color = self.color("text-primary"), self.color("text-warning")
+        shown_train = self.line(plt, x, train, columns, marker=TRAIN_MARKER, color=train_color)
+        shown_test = self.line(plt, x, test, columns, marker=TEST_MARKER, color=test_color)
+        self.add_legend(TRAIN_GLYPH, "train", train_color)
+        self.add_legend(TEST_GLYPH, "test", test_color)
         self.value_axis(plt, shown_train, shown_test)

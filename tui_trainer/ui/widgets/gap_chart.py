@@ -16,13 +16,8 @@ class GapChart(EpochChart):
     def draw(self, plt, columns: int) -> None:
         history = self.run_state.history
         best = history.best_test_epoch()
-        if best is None:
-            self.fit_title(plt, columns, "gap = test cost - train cost", "gap = test - train cost")
-        else:
-            best_text = f"{BEST_MARKER} lowest test cost: "
-            self.fit_title(plt, columns, f"gap = test cost - train cost   {best_text}epoch {best:,}",
-                           f"gap = test - train cost   {best_text}{best:,}",
-                           f"gap = test - train   {best_text}{best:,}", f"gap   {best_text}{best:,}")
+        self.set_titles("gap = test cost - train cost", "gap = test - train cost",
+                       "gap = test - train", "gap")
         if not len(history):
             self.waiting(plt, columns)
             return
@@ -31,10 +26,13 @@ class GapChart(EpochChart):
         low, high = self.epoch_axis(plt, x, columns)
         self.change_marks(plt, low, high, columns)
         plt.horizontal_line(0, color=self.color("foreground-muted", "#777777"))
-        shown = self.line(plt, x, gap, columns, marker=GAP_MARKER, color=self.color("accent"), label="gap")
+        shown = self.line(plt, x, gap, columns, marker=GAP_MARKER, color=self.color("accent"))
         self.value_axis(plt, shown, include=(0.0,))
         i = int(np.searchsorted(x, best)) if best is not None else len(x)
         if i < len(x) and x[i] == best:
             plt.vertical_line(best, color=self.color("success"))
-            plt.scatter([best], [float(gap[i])], marker=BEST_MARKER, color=self.color("success"),
-                        label="lowest test cost")
+            plt.scatter([best], [float(gap[i])], marker=BEST_MARKER, color=self.color("success"))
+            label = f"lowest test cost: epoch {best:,}"
+            if self.size.width - 12 < len(label) + 30:  # keep room for the title
+                label = f"lowest test: {best:,}"
+            self.add_legend(BEST_MARKER, label, self.color("success"))
