@@ -494,3 +494,20 @@ async def test_n_past_the_last_epoch_reads_paused_not_finished(dashboard, make_a
         assert backend.trainer.epoch == 4
         assert app.run_state.state == "paused"
         assert "paused" in app.status_line.render().plain
+
+
+async def test_the_choices_wait_for_the_network_they_describe(make_app):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, epochs=500, optimizer="momentum"))
+    replies = []
+    connect = backend.connect
+    backend.connect = lambda deliver: replies.append(deliver)  # the training side is slow to start
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.query_one(ChoicesPane)
+        assert pane.disabled  # its Selects show their first options, not the run's: no choosing yet
+        await pilot.press("tab", "tab", "enter")
+        assert backend.sent == []
+        connect(replies[0])
+        await pilot.pause()
+        assert not pane.disabled
+        assert pane.query_one("#choice-optimizer").value == "momentum"

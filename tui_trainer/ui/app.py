@@ -127,7 +127,9 @@ class DashboardApp(App[int]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield Static("tui-trainer", id="side-title")
-                yield ChoicesPane(id="choices")
+                # disabled until the training side has described the network: until then
+                # the panes would show their first options, not the run's
+                yield ChoicesPane(id="choices", disabled=True)
                 yield UpdateRule(id="rule")
                 yield Static("changes", id="events-title", classes="heading")
                 yield EventLog(self.run_state, id="events")
@@ -208,6 +210,7 @@ class DashboardApp(App[int]):
                         {name: getattr(started.config, name)
                          for name in ("data", "target", "task", "drop_missing", "train_fraction")})
         self.choices.show(info, started.settings, self.dataset_options())
+        self.choices.disabled = False
         self.run_panel.show(info)
         self.side_title.update(f"tui-trainer · {info.dataset}")
         network = "-".join(str(s) for s in info.sizes)

@@ -68,8 +68,8 @@ class ChoicesPane(Vertical):
             """Whether the change needs a new network (else the engine goes on with its weights)."""
             return self.name in REBUILDS
 
-    def __init__(self, *, id: str | None = None):
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, disabled: bool = False):
+        super().__init__(id=id, disabled=disabled)
         self.current: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
