@@ -153,6 +153,9 @@ class RunConfig:
 FIELD_NAMES = tuple(f.name for f in fields(RunConfig))
 
 
+KEY_ALIASES = {"lr": "learning_rate"}  # option names of the command line that are not field names
+
+
 def check_mapping(values: Mapping[str, Any], where: str | None = None,
                   lines: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Check each key is a field and each value has its type and range; return them normalised.
@@ -163,7 +166,9 @@ def check_mapping(values: Mapping[str, Any], where: str | None = None,
     for key, value in values.items():
         at = where if lines is None or key not in lines else f"{where}, line {lines[key]}"
         if key not in FIELD_NAMES:
-            hint = closest(key, FIELD_NAMES)
+            # the command line's spellings first: --lr, --batch-size
+            hint = KEY_ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
+            hint = hint if hint in FIELD_NAMES else closest(key, FIELD_NAMES)
             reason = f"did you mean {hint!r}?" if hint else f"the keys are: {', '.join(FIELD_NAMES)}"
             raise ConfigError(key, None, f"unknown key {key!r}; {reason}", where=at, label="")
         try:
