@@ -1,6 +1,6 @@
 """Training speed of the engine, side by side with scikit-learn and PyTorch in the same run.
 
-    python benchmarks/bench_engine.py [--quick] [--threads N] [--only W1,W3] [--repeats 3]
+    python benchmarks/bench_engine.py [--quick] [--threads auto|N] [--only W1,W3] [--repeats 3]
 
 Prints samples per second of training (the steps only; "with eval" adds the per-epoch
 evaluation of the train and test costs that the dashboard shows) and the ratios:
@@ -21,6 +21,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from tui_trainer.engine import Settings, Trainer
+from tui_trainer.engine.threads import largest_product, threads_for
 
 
 REPEATS = 3  # runs of each measurement; the best is kept (--repeats)
@@ -61,14 +62,15 @@ def make_data(w: Workload, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def ours(w: Workload, X, y, optimizer: str, dtype: str) -> tuple[float, float]:
+def ours(w: Workload, X, y, optimizer: str, dtype: str, threads: int | str) -> tuple[float, float]:
     """(samples/s of the training steps, samples/s with the per-epoch evaluation)."""
     data = SimpleNamespace(task="classification", X_train=X, y_train=y, X_test=X[:200], y_test=y[:200])
     mode = "batch" if w.batch == "batch" else ("sgd" if w.batch == 1 else "mini-batch")
     lr = 1e-3 if optimizer == "adam" else 1e-2
     settings = Settings(optimizer=optimizer, learning_rate=lr, batch_mode=mode,
                         batch_size=w.batch if isinstance(w.batch, int) else 32)
-    trainer = Trainer(data, hidden=w.hidden, activation="relu", settings=settings, seed=0, dtype=dtype)
+    trainer = Trainer(data, hidden=w.hidden, activation="relu", settings=settings, seed=0, dtype=dtype,
+                      threads=threads)
     trainer.run_epoch()  # warm-up (allocations, BLAS)
     best = (0.0, 0.0)
     for _ in range(REPEATS):
@@ -168,9 +170,10 @@ def flops_per_sample(w: Workload) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a fifth of the epochs (W3: 1)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="BLAS threads for ours and scikit-learn (default 1, as tui-trainer runs: "
-                             "on 2 shared cores a second OpenBLAS thread made small GEMMs ~100x slower)")
+    parser.add_argument("--threads", default="auto", type=lambda v: v if v == "auto" else int(v),
+                        help="BLAS threads of our trainer: auto (its default: one for small products, the BLAS "
+                             "library's own count for large ones) or a number. scikit-learn and the matmul "
+                             "peak run with the same count on each workload (the 'threads' column)")
     parser.add_argument("--torch-threads", type=int, default=2, help="PyTorch threads (default 2)")
     parser.add_argument("--only", default="", help="comma-separated workload names")
     parser.add_argument("--repeats", type=int, default=3,
@@ -180,39 +183,45 @@ def main() -> None:
     global REPEATS
     REPEATS = max(1, args.repeats)
     chosen = [w for w in WORKLOADS if not args.only or w.name in args.only.split(",")]
-    with threadpool_limits(args.threads):
-        blas = ", ".join(f"{i['internal_api']} {i.get('version')} x{i['num_threads']}" for i in threadpool_info())
-        print(f"# BLAS: {blas}; PyTorch threads {args.torch_threads}; samples/s: the best of {REPEATS} runs each")
-        rows = []
-        for w in chosen:
-            if args.quick:
-                w = Workload(**{**w.__dict__, "epochs": max(1, w.epochs // 5)})
-            X, y = make_data(w)
-            for optimizer in ("sgd", "adam"):
-                o64, o64_eval = ours(w, X, y, optimizer, "float64")
-                o32, o32_eval = ours(w, X, y, optimizer, "float32")
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    default_threads = blas[0]["num_threads"] if blas else 1
+    names = ", ".join(f"{lib['internal_api']} {lib.get('version')}" for lib in blas)
+    print(f"# BLAS: {names}, {default_threads} threads by default; PyTorch threads {args.torch_threads}; "
+          f"samples/s: the best of {REPEATS} runs each")
+    rows = []
+    for w in chosen:
+        if args.quick:
+            w = Workload(**{**w.__dict__, "epochs": max(1, w.epochs // 5)})
+        X, y = make_data(w)
+        rows_per_step = w.n if w.batch == "batch" else w.batch
+        threads = threads_for(args.threads, largest_product([w.n_features, *w.hidden, w.n_classes],
+                                                             rows_per_step)) or default_threads
+        for optimizer in ("sgd", "adam"):
+            o64, o64_eval = ours(w, X, y, optimizer, "float64", args.threads)
+            o32, o32_eval = ours(w, X, y, optimizer, "float32", args.threads)
+            with threadpool_limits(threads):
                 sk = sklearn(w, X, y, optimizer)
-                pt = pytorch(w, X, y, optimizer, args.torch_threads)
-                rows.append((w, optimizer, o64, o64_eval, sk, o32, o32_eval, pt))
-                print(_row(*rows[-1]), flush=True)
-        if any(w.name == "W3" for w in chosen):
-            w3 = next(w for w in chosen if w.name == "W3")
-            print()
-            print("| W3 share of matmul peak | dtype | peak GFLOP/s | ours GFLOP/s (sgd) | fraction |")
-            print("|---|---|---|---|---|")
-            for dtype, column in (("float64", 2), ("float32", 5)):
+            pt = pytorch(w, X, y, optimizer, args.torch_threads)
+            rows.append((w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt))
+            print(_row(*rows[-1]), flush=True)
+    if any(w.name == "W3" for w in chosen):
+        w3, threads = next((r[0], r[2]) for r in rows if r[0].name == "W3")
+        print()
+        print(f"| W3 share of matmul peak ({threads} threads) | dtype | peak GFLOP/s | ours GFLOP/s (sgd) | fraction |")
+        print("|---|---|---|---|---|")
+        for dtype, column in (("float64", 3), ("float32", 6)):
+            with threadpool_limits(threads):
                 peak = matmul_peak(dtype)
-                rate = next(r[column] for r in rows if r[0].name == "W3" and r[1] == "sgd") * flops_per_sample(w3)
-                print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} |")
+            rate = next(r[column] for r in rows if r[0].name == "W3" and r[1] == "sgd") * flops_per_sample(w3)
+            print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} |")
+
+HEADER = ("| workload | opt | threads | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn "
+          "| ours f32 | (with eval) | torch f32 | ours/torch |\n|---|---|---|---|---|---|---|---|---|---|---|")
 
 
-HEADER = ("| workload | opt | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn "
-          "| ours f32 | (with eval) | torch f32 | ours/torch |\n|---|---|---|---|---|---|---|---|---|---|")
-
-
-def _row(w, optimizer, o64, o64_eval, sk, o32, o32_eval, pt) -> str:
+def _row(w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt) -> str:
     torch_cells = f"{pt:,.0f} | {o32 / pt:.2f}x" if pt else "n/a | n/a"
-    return (f"| {w.name} | {optimizer} | {o64:,.0f} | {o64_eval:,.0f} | {sk:,.0f} | {o64 / sk:.2f}x "
+    return (f"| {w.name} | {optimizer} | {threads} | {o64:,.0f} | {o64_eval:,.0f} | {sk:,.0f} | {o64 / sk:.2f}x "
             f"| {o32:,.0f} | {o32_eval:,.0f} | {torch_cells} |")
 
 

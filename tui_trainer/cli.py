@@ -22,6 +22,7 @@ from .clioptions import FIELD_OPTIONS, build_parser, parse_values
 from .config import TRAINING_FIELDS, RunConfig, merge, preset, read_toml, write_toml
 from .configcheck import ConfigError, closest
 from .data import DataError
+from .engine.threads import AUTO
 from .export import ExportError, check_history_path, write_history
 from .runfile import RunFileError, load_run, read_config, save_run
 
@@ -62,6 +63,9 @@ def _main(argv: list[str]) -> int:
     except SystemExit as done:  # --help, --version
         return int(done.code or 0)
     given = parse_values(args)
+    if args.threads != AUTO and not (args.headless or args.write_config):
+        raise UsageError("--threads applies to --headless runs: the dashboard trains on one thread, "
+                         "leaving a core to the screen; add --headless or drop --threads")
     config = resolve(args, given)
     if args.write_config:
         if not args.write_config.lower().endswith(".toml"):
@@ -82,6 +86,7 @@ def _main(argv: list[str]) -> int:
         trainer = _trainer(config)
     if not args.headless:
         return _dashboard(config, args)
+    trainer.threads = args.threads
     return _headless(config, trainer, args)
 
 

@@ -16,6 +16,7 @@ from .configcheck import MAX_LAYERS, MAX_WIDTH, ConfigError
 from .data import DATASETS, DEFAULT_DATASET, NOISE_RANGE, PRESETS, SAMPLES_RANGE, TASKS, TRAIN_FRACTION_RANGE
 from .engine import (ACTIVATIONS, BATCH_MODES, DTYPES, LOSSES, MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE,
                      OPTIMIZERS)
+from .engine.threads import AUTO
 
 D = RunConfig()  # the defaults, for the help
 
@@ -139,6 +140,11 @@ def build_parser(prog: str, version: str,
                      help=f"the dashboard's pace: at most N epochs a second, so the curves can be watched "
                           f"forming (keys f and F change it live), or max for no limit; a number > 0 "
                           f"(default: {DEFAULT_PACE:g}; headless runs never wait)")
+    run.add_argument("--threads", metavar="N|auto",
+                     help="BLAS threads of a --headless run's matrix products: auto keeps small ones on one "
+                          "thread (a second only slows them down) and leaves large ones to the BLAS library; "
+                          "or a whole number >= 1 (default: auto; the dashboard trains on one thread, leaving "
+                          "a core to the screen)")
     run.add_argument("--headless", action="store_true",
                      help="train without the dashboard: a progress line in a terminal, one line per epoch "
                           "when piped, then a summary")
@@ -192,6 +198,20 @@ def _widths(text: str) -> tuple[int, ...]:
         return tuple(int(p) for p in parts)
     except ValueError:
         raise ValueError("is not a list of whole numbers, e.g. 32,32") from None
+
+
+def _threads(text: str) -> int | str:
+    """--threads: auto, or a whole number >= 1."""
+    if text.strip().lower() == AUTO:
+        return AUTO
+    try:
+        count = _whole(text)
+    except ValueError:
+        raise ConfigError(None, text, "is not a whole number, nor 'auto'", label="--threads") from None
+    if count < 1:
+        raise ConfigError(None, count, "is out of range; it must be a whole number >= 1, or auto",
+                          label="--threads")
+    return count
 
 
 def _speed(text: str) -> float | None:
@@ -249,6 +269,7 @@ def parse_values(args: argparse.Namespace) -> dict[str, Any]:
     if "batch_size" in given and args.batch_mode is None:
         given["batch_mode"] = "mini-batch"
     args.pace = DEFAULT_PACE if args.speed is None else _speed(args.speed)
+    args.threads = AUTO if args.threads is None else _threads(args.threads)
     if args.every is not None:
         try:
             every = _whole(args.every)

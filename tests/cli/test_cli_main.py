@@ -414,3 +414,25 @@ def test_write_config_wants_a_toml_file_name(run, tmp_path):
     code, _, err = run("--write-config", str(tmp_path / "settings.json"))
     assert code == 2 and "name the file FILE.toml" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "settings.json").exists()
+
+
+@pytest.mark.parametrize("value, message", [("0", "it must be a whole number >= 1, or auto"),
+                                            ("many", "is not a whole number, nor 'auto'")])
+def test_bad_threads_is_one_line_and_exit_2(run, value, message):
+    code, _, err = run("--headless", *FAST, "--threads", value)
+    assert code == 2 and message in err and "--threads" in err and len(err.strip().splitlines()) == 1
+
+
+def test_threads_is_for_headless_runs(run, dashboard):
+    code, _, err = run("--threads", "2")
+    assert code == 2 and "--threads applies to --headless runs" in err and dashboard == []
+
+
+@pytest.mark.parametrize("value, expected", [("2", 2), ("AUTO", "auto"), (None, "auto")])
+def test_headless_trains_with_the_threads_given(run, monkeypatch, value, expected):
+    import tui_trainer.headless as headless
+
+    seen, train = [], headless.train
+    monkeypatch.setattr(headless, "train", lambda trainer, *a: (seen.append(trainer.threads), train(trainer, *a))[1])
+    code, _, _ = run("--headless", *FAST, "--epochs", "1", "--quiet", *(["--threads", value] if value else []))
+    assert code == 0 and seen == [expected]

@@ -15,6 +15,7 @@ from .metrics import METRICS
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, Optimizer
 from .settings import Change, Reset, Settings, apply_changes
+from .threads import AUTO, blas_threads, check_threads, largest_product, threads_for
 
 WHOLE_SHUFFLE_BYTES = 8 << 20  # above it, a training set is shuffled a batch at a time
 POLL_INTERVAL = 0.002
@@ -57,6 +58,10 @@ class Trainer:
     dtype : "float64" or "float32"
     max_epochs : int or None
         After this many epochs the state is "finished" (training can still go on).
+    threads : "auto" or int
+        BLAS threads for the matrix products (a plain attribute, read at every epoch):
+        "auto" keeps small products on one thread, where a second only slows them down, and
+        leaves large ones to the BLAS library's own choice (see ``engine.threads``).
 
     Commands (``Change``, ``Reset``) given to ``send`` are applied between steps. A host
     running the trainer elsewhere can set ``poll``: a callable the trainer calls about
@@ -65,7 +70,7 @@ class Trainer:
 
     def __init__(self, data: Split, *, hidden: Sequence[int] = (32, 32), activation: str = "tanh",
                  settings: Settings = Settings(), seed: int = 0, dtype: str = "float64",
-                 max_epochs: int | None = None):
+                 max_epochs: int | None = None, threads: int | str = AUTO):
         self.task = data.task
         if self.task not in METRICS:
             raise ValueError(f"unknown task {self.task!r}; choose classification or regression")
@@ -85,6 +90,7 @@ class Trainer:
         self.settings = settings
         self.seed = int(seed)
         self.max_epochs = max_epochs
+        self.threads = check_threads(threads)
         self.metric_name, self._metric = METRICS[self.task]
         self.inbox: deque[Change | Reset] = deque()
         self._deferred: list[Reset] = []
@@ -211,7 +217,9 @@ class Trainer:
         poll_at = time.perf_counter() + POLL_INTERVAL if self.poll is not None else None
         # a soaring cost overflows on its way to NaN: that is the divergence reported below as
         # a state, not something to warn about at every step
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        batch = self.settings.batch_size_for(n)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
+                blas_threads(threads_for(self.threads, largest_product(self.sizes, batch))):
             self._train_steps(poll_at)
         seconds = time.perf_counter() - started
         self.epoch += 1
@@ -275,7 +283,8 @@ class Trainer:
 
     def evaluate(self) -> tuple[float, float, float, float]:
         """Train cost, test cost, train metric, test metric, with dropout off."""
-        with np.errstate(all="ignore"):
+        rows = max(len(self.X_train), len(self.X_test))
+        with np.errstate(all="ignore"), blas_threads(threads_for(self.threads, largest_product(self.sizes, rows))):
             results = []
             for X, y in ((self.X_train, self.y_train), (self.X_test, self.y_test)):
                 out = self.model.forward(X, train=False)
