@@ -188,6 +188,7 @@ def main() -> None:
     names = ", ".join(f"{lib['internal_api']} {lib.get('version')}" for lib in blas)
     print(f"# BLAS: {names}, {default_threads} threads by default; PyTorch threads {args.torch_threads}; "
           f"samples/s: the best of {REPEATS} runs each")
+    print(HEADER)
     rows = []
     for w in chosen:
         if args.quick:
@@ -226,5 +227,4 @@ def _row(w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt) -> str:
 
 
 if __name__ == "__main__":
-    print(HEADER)
     main()

@@ -44,11 +44,15 @@ DEFAULT_DATASET = "spiral"
 
 # Settings of a whole run, by name; the CLI maps the keys onto its own options.
 PRESETS: dict[str, dict] = {
-    # Digits on a tenth of its examples (180) with a wide network: within 20 epochs the train
-    # cost is near 0 and the test cost stays near 0.3 (tests/data/test_overfitting.py).
+    # Digits on a tenth of its examples (180) with a wide network and squared error on the
+    # one-hot classes: the train cost reaches ~0.001 while the test cost stays near 0.15-0.2;
+    # dropout 0.2 (the ] key) brings the gap down to ~0.02, mostly by lowering the test cost
+    # (tests/data/test_overfitting.py). Cross-entropy here opens the gap too, but dropout
+    # does not narrow it: its test cost is a few confident mistakes that dropout makes no
+    # less confident (over 250 runs tried), while squared error bounds what a mistake costs.
     "overfit": {
         "dataset": "digits", "train_fraction": 0.1, "hidden": (256, 256), "dropout": 0.0,
-        "optimizer": "adam", "learning_rate": 1e-3, "loss": "cross_entropy", "activation": "relu",
+        "optimizer": "momentum", "learning_rate": 0.01, "loss": "mse", "activation": "relu",
         "batch_size": 32, "epochs": 100,
     },
 }

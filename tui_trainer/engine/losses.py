@@ -119,9 +119,10 @@ class Huber(Loss):
 
 
 def _row_reduce(ufunc: np.ufunc, a: np.ndarray) -> np.ndarray:
-    """``ufunc.reduce(a, axis=1, keepdims=True)``, column by column for a few columns: numpy
-    reduces short rows one row at a time (measured: 70 us for a (2000, 3) max, 4 us this way)."""
-    if a.shape[1] > 16:
+    """``ufunc.reduce(a, axis=1, keepdims=True)``, column by column for many rows of a few
+    columns: numpy reduces short rows one row at a time (measured: a (2000, 3) max takes 77 us
+    so and 8 us by columns; a (128, 10) one 7 us so and 11 us by columns)."""
+    if a.shape[1] > 16 or a.shape[0] < 40 * a.shape[1]:
         return ufunc.reduce(a, axis=1, keepdims=True)
     acc = a[:, 0].copy()
     for j in range(1, a.shape[1]):
