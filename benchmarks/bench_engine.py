@@ -24,7 +24,7 @@ from tui_trainer.engine import Settings, Trainer
 from tui_trainer.engine.threads import largest_product, threads_for
 
 
-REPEATS = 3  # runs of each measurement; the best is kept (--repeats)
+REPEATS = 3  # runs of each measurement, interleaved; the best is kept (--repeats)
 
 
 @dataclass
@@ -72,14 +72,11 @@ def ours(w: Workload, X, y, optimizer: str, dtype: str, threads: int | str) -> t
     trainer = Trainer(data, hidden=w.hidden, activation="relu", settings=settings, seed=0, dtype=dtype,
                       threads=threads)
     trainer.run_epoch()  # warm-up (allocations, BLAS)
-    best = (0.0, 0.0)
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        seconds = sum(s.seconds for s in trainer.epochs(w.epochs))
-        wall = time.perf_counter() - started
-        samples = w.n * w.epochs
-        best = max(best[0], samples / seconds), max(best[1], samples / wall)
-    return best
+    started = time.perf_counter()
+    seconds = sum(s.seconds for s in trainer.epochs(w.epochs))
+    wall = time.perf_counter() - started
+    samples = w.n * w.epochs
+    return samples / seconds, samples / wall
 
 
 def sklearn(w: Workload, X, y, optimizer: str) -> float:
@@ -91,14 +88,11 @@ def sklearn(w: Workload, X, y, optimizer: str) -> float:
                           batch_size=batch, learning_rate_init=1e-3 if optimizer == "adam" else 1e-2,
                           max_iter=w.epochs, shuffle=True, tol=0.0, n_iter_no_change=10**9,
                           momentum=0.0, nesterovs_momentum=False, random_state=0)
-    best = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            model.fit(X, y)
-            best = max(best, w.n * model.n_iter_ / (time.perf_counter() - started))
-    return best
+        started = time.perf_counter()
+        model.fit(X, y)
+        return w.n * model.n_iter_ / (time.perf_counter() - started)
 
 
 def pytorch(w: Workload, X, y, optimizer: str, threads: int) -> float | None:
@@ -132,13 +126,10 @@ def pytorch(w: Workload, X, y, optimizer: str, threads: int) -> float | None:
             opt.step()
 
     epoch()
-    best = 0.0
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(w.epochs):
-            epoch()
-        best = max(best, w.n * w.epochs / (time.perf_counter() - started))
-    return best
+    started = time.perf_counter()
+    for _ in range(w.epochs):
+        epoch()
+    return w.n * w.epochs / (time.perf_counter() - started)
 
 
 def matmul_peak(dtype: str, size: int = 2048, repeats: int = 5) -> float:
@@ -190,6 +181,7 @@ def main() -> None:
           f"samples/s: the best of {REPEATS} runs each")
     print(HEADER)
     rows = []
+    peaks = {"float64": 0.0, "float32": 0.0}
     for w in chosen:
         if args.quick:
             w = Workload(**{**w.__dict__, "epochs": max(1, w.epochs // 5)})
@@ -198,12 +190,20 @@ def main() -> None:
         threads = threads_for(args.threads, largest_product([w.n_features, *w.hidden, w.n_classes],
                                                              rows_per_step)) or default_threads
         for optimizer in ("sgd", "adam"):
-            o64, o64_eval = ours(w, X, y, optimizer, "float64", args.threads)
-            o32, o32_eval = ours(w, X, y, optimizer, "float32", args.threads)
-            with threadpool_limits(threads):
-                sk = sklearn(w, X, y, optimizer)
-            pt = pytorch(w, X, y, optimizer, args.torch_threads)
-            rows.append((w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt))
+            runs = []
+            for _ in range(REPEATS):  # interleaved, so a busy spell of the machine slows them all alike
+                o64 = ours(w, X, y, optimizer, "float64", args.threads)
+                o32 = ours(w, X, y, optimizer, "float32", args.threads)
+                with threadpool_limits(threads):
+                    sk = sklearn(w, X, y, optimizer)
+                pt = pytorch(w, X, y, optimizer, args.torch_threads)
+                runs.append((*o64, sk, *o32, pt or 0.0))
+                if w.name == "W3" and optimizer == "sgd":  # the peak, in the same spells as the runs
+                    with threadpool_limits(threads):
+                        for dtype in peaks:
+                            peaks[dtype] = max(peaks[dtype], matmul_peak(dtype))
+            o64, o64_eval, sk, o32, o32_eval, pt = (max(column) for column in zip(*runs))
+            rows.append((w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt or None))
             print(_row(*rows[-1]), flush=True)
     if any(w.name == "W3" for w in chosen):
         w3, threads = next((r[0], r[2]) for r in rows if r[0].name == "W3")
@@ -211,10 +211,10 @@ def main() -> None:
         print(f"| W3 share of matmul peak ({threads} threads) | dtype | peak GFLOP/s | ours GFLOP/s (sgd) | fraction |")
         print("|---|---|---|---|---|")
         for dtype, column in (("float64", 3), ("float32", 6)):
-            with threadpool_limits(threads):
-                peak = matmul_peak(dtype)
+            peak = peaks[dtype]
             rate = next(r[column] for r in rows if r[0].name == "W3" and r[1] == "sgd") * flops_per_sample(w3)
             print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} |")
+
 
 HEADER = ("| workload | opt | threads | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn "
           "| ours f32 | (with eval) | torch f32 | ours/torch |\n|---|---|---|---|---|---|---|---|---|---|---|")
