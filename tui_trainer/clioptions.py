@@ -142,7 +142,8 @@ def build_parser(prog: str, version: str,
                           f"(default: {DEFAULT_PACE:g}; headless runs never wait)")
     run.add_argument("--threads", metavar="N|auto",
                      help="BLAS threads of a --headless run's matrix products: auto keeps small ones on one "
-                          "thread (a second only slows them down) and leaves large ones to the BLAS library; "
+                          "thread (a second gains little there, and costs a lot on a busy machine) and leaves "
+                          "large ones to the BLAS library; "
                           "or a whole number >= 1 (default: auto; the dashboard trains on one thread, leaving "
                           "a core to the screen)")
     run.add_argument("--headless", action="store_true",

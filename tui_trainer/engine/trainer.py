@@ -18,9 +18,9 @@ from .settings import Change, Reset, Settings, apply_changes
 from .threads import AUTO, blas_threads, check_threads, largest_product, threads_for
 
 WHOLE_SHUFFLE_BYTES = 8 << 20  # above it, a training set is shuffled a batch at a time
-POLL_INTERVAL = 0.002
+POLL_INTERVAL = 0.002  # seconds between calls of the host's ``poll`` within an epoch
 # Bump when state_dict's layout changes (1: parameters and optimizer state as flat vectors).
-STATE_VERSION = 1  # seconds between calls of the host's ``poll`` within an epoch
+STATE_VERSION = 1
 
 
 class Split(Protocol):
@@ -60,8 +60,9 @@ class Trainer:
         After this many epochs the state is "finished" (training can still go on).
     threads : "auto" or int
         BLAS threads for the matrix products (a plain attribute, read at every epoch):
-        "auto" keeps small products on one thread, where a second only slows them down, and
-        leaves large ones to the BLAS library's own choice (see ``engine.threads``).
+        "auto" keeps small products on one thread (a second gains little on them, and costs
+        a lot when the machine is busy) and leaves large ones to the BLAS library's own
+        choice (see ``engine.threads``).
 
     Commands (``Change``, ``Reset``) given to ``send`` are applied between steps. A host
     running the trainer elsewhere can set ``poll``: a callable the trainer calls about
