@@ -161,3 +161,23 @@ def test_against_pytorch(name, torch_name, hyper):
         topt.step()
         opt.step([g])
         np.testing.assert_allclose(w, tw.detach().numpy(), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "rmsprop", "adagrad", "adam", "adamw"])
+def test_read_only_gradients_give_the_same_step_and_stay_unchanged(name):
+    rng = np.random.default_rng(3)
+    start = [rng.normal(size=(4, 3)), rng.normal(size=3)]
+    grads = [[rng.normal(size=(4, 3)), rng.normal(size=3)] for _ in range(3)]
+    results = []
+    for read_only in (False, True):
+        params = [p.copy() for p in start]
+        opt = OPTIMIZERS[name](params, lr=0.1, weight_decay=0.01)
+        for step in grads:
+            given = [g.copy() for g in step]
+            for g in given:
+                g.flags.writeable = not read_only
+            opt.step(given)
+            if read_only:
+                assert all(np.array_equal(g, h) for g, h in zip(given, step))
+        results.append(np.concatenate([p.ravel() for p in params]))
+    assert results[0].tobytes() == results[1].tobytes()
