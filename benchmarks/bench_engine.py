@@ -6,7 +6,8 @@ Prints samples per second of training (the steps only; "with eval" adds the per-
 evaluation of the train and test costs that the dashboard shows) and the ratios:
 ours float64 / scikit-learn (float64), ours float32 / PyTorch (float32), and, on W3, the
 fraction of the machine's matmul peak (a large GEMM timed here, same dtype and threads).
-Needs the `bench` extra (scikit-learn, threadpoolctl); PyTorch is used where installed.
+Needs the `bench` extra (scikit-learn, threadpoolctl); PyTorch is used where installed, and our
+compiled optimizer steps where numba is (the `fast` extra; --numpy-only leaves them out).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from tui_trainer.engine import Settings, Trainer
+from tui_trainer.engine import Settings, Trainer, fused
 from tui_trainer.engine.threads import largest_product, threads_for
 
 
@@ -167,6 +168,8 @@ def main() -> None:
                              "peak run with the same count on each workload (the 'threads' column)")
     parser.add_argument("--torch-threads", type=int, default=2, help="PyTorch threads (default 2)")
     parser.add_argument("--only", default="", help="comma-separated workload names")
+    parser.add_argument("--numpy-only", action="store_true",
+                        help="our optimizer steps in NumPy even when numba is installed (the `fast` extra)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs of each measurement, the best kept, for every library alike (default 3): "
                              "on shared cores a run is only ever slowed down by its neighbours")
@@ -177,8 +180,12 @@ def main() -> None:
     blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
     default_threads = blas[0]["num_threads"] if blas else 1
     names = ", ".join(f"{lib['internal_api']} {lib.get('version')}" for lib in blas)
+    if args.numpy_only:
+        fused.ENABLED = False
+    steps = "compiled by numba (one pass)" if fused.kernels() is not None else "NumPy"
     print(f"# BLAS: {names}, {default_threads} threads by default; PyTorch threads {args.torch_threads}; "
-          f"samples/s: the best of {REPEATS} runs each")
+          f"samples/s: the best of {REPEATS} runs each; our optimizer steps: {steps} "
+          f"from {fused.FUSED_FROM:,} parameters")
     print(HEADER)
     rows = []
     peaks = {"float64": 0.0, "float32": 0.0}

@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import fused
 from .registry import Registry
 
 
@@ -143,6 +144,15 @@ class SGD(Optimizer):
         self.state["momentum_buffer"] = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i, p, g):
+        fast = fused.usable(p, g) if not self.nesterov and (not self.momentum or self.t > 1) else None
+        if fast is not None:  # the same numbers in one compiled pass
+            as_dtype = p.dtype.type
+            if self.momentum:
+                fast.momentum(p, g, self.state["momentum_buffer"][i], as_dtype(self.momentum),
+                              as_dtype(1 - self.dampening), as_dtype(-self.lr))
+            else:
+                fast.sgd(p, g, as_dtype(-self.lr))
+            return
         s, buf = self._scratch[i], None
         if self.momentum:
             buf = self.state["momentum_buffer"][i]
@@ -253,6 +263,13 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         m = self.state["exp_avg"][i]
         v = self.state["exp_avg_sq"][i]
+        step_size, correction = self.lr / (1 - b1**self.t), math.sqrt(1 - b2**self.t)
+        fast = fused.usable(p, g)
+        if fast is not None:  # the same numbers in one compiled pass
+            as_dtype = p.dtype.type
+            fast.adam(p, g, m, v, as_dtype(b1), as_dtype(1 - b1), as_dtype(b2), as_dtype(1 - b2),
+                      as_dtype(self.eps * correction), as_dtype(step_size * correction))
+            return
         s = self._scratch[i]
         m *= b1
         m += np.multiply(g, 1 - b1, out=s)
@@ -260,8 +277,7 @@ class Adam(Optimizer):
         np.multiply(g, g, out=s)
         s *= 1 - b2
         v += s
-        step_size = self.lr / (1 - b1**self.t)
-        _descend(p, m, v, step_size, self.eps, s, math.sqrt(1 - b2**self.t))
+        _descend(p, m, v, step_size, self.eps, s, correction)
 
 
 class AdamW(Adam):
