@@ -5,8 +5,11 @@ parameters, and on a 784-256 layer (203,530 parameters) it took 0.64-0.80 ms a s
 as a third of the step's matrix products. With numba installed (``pip install
 "tui-trainer[fast]"``), SGD, momentum and Adam/AdamW run as one compiled loop instead: the same
 operations in the same order on each element, so the same numbers to the bit (the tests check
-it), in 0.19 ms for that layer. Without numba, or below ``FUSED_FROM`` parameters (where the
-NumPy chain is already cheap and a first compilation, ~0.5 s, would be felt), nothing changes.
+it), in 0.19 ms for that layer. Loading numba and the cached kernels costs a process ~0.35 s
+once (0.5 s more to compile the first time ever), which a step saving ~2 ns a parameter repays
+only after ~1,750 steps at 100,000 parameters: below ``FUSED_FROM`` parameters the NumPy chain
+serves (the digits preset, 85,000 parameters and 600 steps, ran 1.44 s headless without numba
+and 1.9 s with it at a lower threshold). Without numba nothing changes.
 
 ``kernels()`` compiles on first use; compiled code is cached on disk by numba where it can
 write, so later processes skip the compilation.
@@ -18,7 +21,7 @@ import os
 import warnings
 from types import SimpleNamespace
 
-FUSED_FROM = 16_384  # parameters from which an optimizer uses the compiled step
+FUSED_FROM = 100_000  # parameters from which an optimizer uses the compiled step
 ENABLED = os.environ.get("TUI_TRAINER_NUMBA", "1") != "0"  # TUI_TRAINER_NUMBA=0 turns it off
 
 _kernels: SimpleNamespace | None | bool = False  # False: not tried yet; None: not available
