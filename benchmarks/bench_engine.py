@@ -1,6 +1,6 @@
 """Training speed of the engine, side by side with scikit-learn and PyTorch in the same run.
 
-    python benchmarks/bench_engine.py [--quick] [--threads auto|N] [--only W1,W3] [--repeats 3]
+    python benchmarks/bench_engine.py [--quick] [--threads auto|N] [--only W1,W3] [--repeats 5]
 
 Prints samples per second of training (the steps only; "with eval" adds the per-epoch
 evaluation of the train and test costs that the dashboard shows) and the ratios:
@@ -25,7 +25,7 @@ from tui_trainer.engine import Settings, Trainer, fused
 from tui_trainer.engine.threads import largest_product, threads_for
 
 
-REPEATS = 3  # runs of each measurement, interleaved; the best is kept (--repeats)
+REPEATS = 5  # runs of each measurement, interleaved; the best is kept (--repeats)
 
 
 @dataclass
@@ -170,8 +170,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated workload names")
     parser.add_argument("--numpy-only", action="store_true",
                         help="our optimizer steps in NumPy even when numba is installed (the `fast` extra)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of each measurement, the best kept, for every library alike (default 3): "
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="runs of each measurement, the best kept, for every library alike (default 5): "
                              "on shared cores a run is only ever slowed down by its neighbours")
     args = parser.parse_args()
     global REPEATS
@@ -210,7 +210,11 @@ def main() -> None:
                         for dtype in peaks:
                             peaks[dtype] = max(peaks[dtype], matmul_peak(dtype))
             o64, o64_eval, sk, o32, o32_eval, pt = (max(column) for column in zip(*runs))
-            rows.append((w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt or None))
+            # each round's ratio, of two runs made back to back: their spread shows how steady
+            # the comparison was in this run, beside the best-of ratio
+            spread = (_spread([r[0] / r[2] for r in runs]),
+                      _spread([r[3] / r[5] for r in runs if r[5]]) if pt else "n/a")
+            rows.append((w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt or None, *spread))
             print(_row(*rows[-1]), flush=True)
     if any(w.name == "W3" for w in chosen):
         w3, threads = next((r[0], r[2]) for r in rows if r[0].name == "W3")
@@ -223,14 +227,19 @@ def main() -> None:
             print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} |")
 
 
-HEADER = ("| workload | opt | threads | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn "
-          "| ours f32 | (with eval) | torch f32 | ours/torch |\n|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = ("| workload | opt | threads | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn | (rounds) "
+          "| ours f32 | (with eval) | torch f32 | ours/torch | (rounds) |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
-def _row(w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt) -> str:
-    torch_cells = f"{pt:,.0f} | {o32 / pt:.2f}x" if pt else "n/a | n/a"
+def _spread(ratios: list[float]) -> str:
+    return f"{min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else f"{ratios[0]:.2f}"
+
+
+def _row(w, optimizer, threads, o64, o64_eval, sk, o32, o32_eval, pt, sk_rounds, pt_rounds) -> str:
+    torch_cells = f"{pt:,.0f} | {o32 / pt:.2f}x | {pt_rounds}" if pt else "n/a | n/a | n/a"
     return (f"| {w.name} | {optimizer} | {threads} | {o64:,.0f} | {o64_eval:,.0f} | {sk:,.0f} | {o64 / sk:.2f}x "
-            f"| {o32:,.0f} | {o32_eval:,.0f} | {torch_cells} |")
+            f"| {sk_rounds} | {o32:,.0f} | {o32_eval:,.0f} | {torch_cells} |")
 
 
 if __name__ == "__main__":
