@@ -1,5 +1,6 @@
 """BLAS threads: small products on one thread, the count put back after each epoch."""
 
+import sys
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
@@ -66,3 +67,29 @@ def test_two_threads_give_the_same_numbers_run_after_run(spiral_like):
         list(trainer.epochs(3))
         runs.append(np.concatenate([p.ravel() for p in trainer.model.params]))
     assert runs[0].tobytes() == runs[1].tobytes()
+
+
+def test_blas_libraries_are_listed_again_after_an_import(monkeypatch):
+    # a BLAS loaded after the first epoch (scipy's own OpenBLAS, imported with scikit-learn)
+    # must be driven too: the list is made again once modules have been imported
+    import types
+
+    import threadpoolctl
+
+    from tui_trainer.engine import threads
+
+    made = []
+
+    class Controller:
+        def __init__(self):
+            made.append(self)
+            self.lib_controllers = []
+
+    monkeypatch.setattr(threadpoolctl, "ThreadpoolController", Controller)
+    monkeypatch.setattr(threads, "_libraries", None)
+    threads._blas_libraries()
+    threads._blas_libraries()
+    assert len(made) == 1  # nothing imported in between: the list is kept
+    monkeypatch.setitem(sys.modules, "a_module_with_a_blas", types.ModuleType("a_module_with_a_blas"))
+    threads._blas_libraries()
+    assert len(made) == 2
