@@ -145,7 +145,8 @@ def build_parser(prog: str, version: str,
                           "thread (a second gains little there, and costs a lot on a busy machine) and leaves "
                           "large ones to the BLAS library; "
                           "or a whole number >= 1 (default: auto; the dashboard trains on one thread, leaving "
-                          "a core to the screen)")
+                          "a core to the screen; the count can change a large network's last bits, so "
+                          "--threads 1 reproduces a dashboard run exactly)")
     run.add_argument("--headless", action="store_true",
                      help="train without the dashboard: a progress line in a terminal, one line per epoch "
                           "when piped, then a summary")
