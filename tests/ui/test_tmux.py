@@ -139,8 +139,9 @@ def test_the_dashboard_draws_takes_keys_and_quits_leaving_nothing(terminal):
     term, app = start_dashboard(terminal)
     screen = term.show("cost = mean loss per epoch")
     assert "gap = test cost - train cost" in screen
-    term.show("● running")
-    assert "epoch" in screen and "lr 0.01" in term.screen()
+    running = term.show("● running")
+    assert "epoch" in running
+    term.show("lr 0.01  dropout 0.00  adam  mini-batch 32")  # the settings, on the status line's second line
     helpers = wait_until(lambda: children(app) if len(children(app)) >= 1 else None, what="the training process")
     term.keys("+")
     term.show("lr 0.02")
