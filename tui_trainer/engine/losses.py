@@ -107,7 +107,7 @@ class Huber(Loss):
     """torch.nn.HuberLoss(delta=1): 0.5 d^2 where |d| < 1, else |d| - 0.5."""
 
     name = "huber"
-    formula = "mean 0.5 d^2 if |d| < 1 else |d| - 0.5,  d = y_hat - y"
+    formula = "mean 0.5 d^2 if |d| < 1 else |d| - 0.5   (d = y_hat - y)"
     delta = 1.0
 
     def _elementwise(self, d):

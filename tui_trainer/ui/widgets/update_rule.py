@@ -1,38 +1,134 @@
 """The aside that says what training does now: the update rule with the current learning
-rate, the loss, and that the cost is the mean loss."""
+rate, the loss of one example, and that the cost is the mean loss.
+
+The formulas are wrapped to the side panel's width by hand: at a space outside as many
+brackets as possible (``w <- w - lr * m^ /`` then ``(sqrt(v^) + eps)``, not ``(sqrt(v^)`` then
+``+ eps)``), with the rest indented under it. When the terminal is short the loss part is
+hidden and the update rule stays: it is the lesson of the panel.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
 
 from ...engine import LOSSES, OPTIMIZERS, Settings
 
+INDENT = 2  # a formula under its heading
+HANG = 4  # a formula's continuation, under its first line
 
-def rule_text(settings: Settings, task: str | None = None) -> Text:
-    optimizer = OPTIMIZERS[settings.optimizer]
-    loss = LOSSES[settings.loss]
-    text = Text()
-    text.append(f"{settings.optimizer}", style="bold")
-    text.append(f", lr = {settings.learning_rate:.3g}\n")
-    for part in optimizer.formula.split(";"):
-        text.append(f"  {part.strip()}\n", style="italic")
-    text.append(f"{settings.loss}", style="bold")
-    text.append(": loss of one example\n")
-    for part in re.split(r"\s{3,}", loss.formula):
-        text.append(f"  {part.strip()}\n", style="italic")
-    text.append("cost = mean loss over the examples")
+
+def wrap_formula(formula: str, width: int, rest_width: int | None = None) -> list[str]:
+    """``formula`` in lines of at most ``width`` characters, the second on at most
+    ``rest_width`` (a single word may exceed it); each break at a space as few brackets deep
+    as possible, after an operator (+ - * /) if it can be, else the latest that fits."""
+    lines: list[str] = []
+    rest = formula.strip()
+    while len(rest) > (width if not lines else rest_width or width):
+        width = width if not lines else rest_width or width
+        best = None  # (depth, next to '=', not after an operator, -position): the least is taken
+        depth = 0
+        for i, ch in enumerate(rest):
+            if i > width:
+                break
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+            elif ch == " " and i > 0 and rest[i - 1] != " ":
+                # "t = 1" and "w <- ..." stay whole: no break next to "=" or "<-"
+                at_equals = "=" in (rest[i - 1], rest[i + 1:i + 2]) or "<-" in (rest[i - 2:i], rest[i + 1:i + 3])
+                key = (depth, at_equals, rest[i - 1] not in "+-*/", -i)
+                best = key if best is None or key < best else best
+        if best is None:
+            break
+        lines.append(rest[:-best[-1]].rstrip())
+        rest = rest[-best[-1] + 1:].lstrip()
+    lines.append(rest)
+    return lines
+
+
+def _block(heading: Text, formulas: Iterable[str], width: int) -> Text:
+    """A heading (wrapped at spaces, continuation indented) and formulas under it."""
+    out = Text()
+    heading_lines = wrap_formula(heading.plain, width, width - INDENT)
+    start = 0
+    for n, line in enumerate(heading_lines):
+        at = heading.plain.index(line, start)
+        start = at + len(line)
+        piece = heading[at:start]
+        out.append_text(Text(" " * INDENT) + piece if n else piece)
+        out.append("\n")
+    for formula in formulas:
+        for n, line in enumerate(wrap_formula(formula, max(8, width - INDENT), max(8, width - INDENT - HANG))):
+            out.append(" " * (INDENT + (HANG if n else 0)) + line + "\n", style="italic")
+    out.rstrip()
+    return out
+
+
+def update_text(settings: Settings, width: int) -> Text:
+    """The optimizer with its learning rate, and its update rule."""
+    heading = Text.assemble((settings.optimizer, "bold"), f", lr = {settings.learning_rate:.3g}")
+    formulas = [part.strip() for part in OPTIMIZERS[settings.optimizer].formula.split(";")]
+    return _block(heading, formulas, width)
+
+
+def loss_text(settings: Settings, task: str | None, width: int) -> Text:
+    """The loss of one example, the cost as the mean loss, and dropout when it is on."""
+    heading = Text.assemble("loss of one example: ", (settings.loss, "bold"))
+    formulas = [part.strip() for part in re.split(r"\s{3,}", LOSSES[settings.loss].formula)]
+    text = _block(heading, formulas, width)
+    notes = ["cost = mean loss over the examples"]
     if task == "regression":
-        text.append(" (y standardised: mean 0, sd 1)")
+        notes.append("y scaled to mean 0, sd 1")
     if settings.dropout:
-        text.append(f"\ndropout {settings.dropout:.2f}: in training only")
+        notes.append(f"dropout {settings.dropout:.2f}: in training only")
+    for note in notes:
+        text.append("\n")
+        text.append_text(_block(Text(note), [], width))
     return text
 
 
-class UpdateRule(Static):
-    """Shows ``rule_text`` for the settings of the moment."""
+def rule_text(settings: Settings, task: str | None = None, width: int = 80) -> Text:
+    """The whole aside as one text (the update rule, then the loss)."""
+    return Text("\n").join([update_text(settings, width), loss_text(settings, task, width)])
+
+
+class _Wrapped(Widget):
+    """Text made for the width the widget has."""
+
+    DEFAULT_CSS = """
+    _Wrapped {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.make = lambda width: Text()
+
+    def set(self, make) -> None:
+        self.make = make
+        self.refresh(layout=True)
+
+    def _width(self) -> int:
+        return max(12, self.content_region.width or self.size.width or 30)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.make(max(12, width)).plain.splitlines()) or 1
+
+    def render(self) -> Text:
+        return self.make(self._width())
+
+
+class UpdateRule(Vertical):
+    """Shows what training does for the settings of the moment: ``#rule-update`` (the
+    optimizer's rule) and ``#rule-loss`` (the loss, the cost), each wrapped to the panel."""
 
     DEFAULT_CSS = """
     UpdateRule {
@@ -40,5 +136,10 @@ class UpdateRule(Static):
     }
     """
 
+    def compose(self) -> ComposeResult:
+        yield _Wrapped(id="rule-update")
+        yield _Wrapped(id="rule-loss")
+
     def show(self, settings: Settings, task: str | None) -> None:
-        self.update(rule_text(settings, task))
+        self.query_one("#rule-update", _Wrapped).set(lambda width: update_text(settings, width))
+        self.query_one("#rule-loss", _Wrapped).set(lambda width: loss_text(settings, task, width))
