@@ -91,9 +91,10 @@ def build_parser(prog: str, version: str,
 
     network = parser.add_argument_group("network")
     network.add_argument("--hidden", metavar="W,W",
-                         help=f"widths of the hidden layers, comma-separated: 1 to {MAX_LAYERS} layers, each "
+                         help=f"widths of the hidden layers, comma-separated: up to {MAX_LAYERS} layers, each "
                               f"in [1, {MAX_WIDTH}] (default: the set's suggestion, e.g. "
-                              f"{','.join(map(str, first.hidden))} for {first.name})")
+                              f"{','.join(map(str, first.hidden))} for {first.name}); none: no hidden layer, "
+                              f"a linear model")
     network.add_argument("--activation", metavar="NAME",
                          help=f"the hidden layers' activation: {_names(ACTIVATIONS)} (default: {D.activation})")
     network.add_argument("--dtype", metavar="TYPE",
@@ -191,9 +192,11 @@ def _whole(text: str) -> int:
 
 
 def _widths(text: str) -> tuple[int, ...]:
+    if text.strip().lower() == "none":
+        return ()  # no hidden layer: a linear model
     parts = [p.strip() for p in text.split(",")]
     if parts == [""]:
-        raise ValueError("is empty; give the widths of the hidden layers, e.g. 32,32")
+        raise ValueError("is empty; give the widths of the hidden layers, e.g. 32,32, or none")
     if "" in parts:
         raise ValueError("has an empty width; give whole numbers separated by commas, e.g. 32,32")
     try:

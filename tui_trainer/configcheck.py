@@ -147,9 +147,7 @@ def _not_empty(v: str) -> str | None:
 
 
 def _widths(v: tuple[int, ...]) -> str | None:
-    if not v:
-        return "has no layers; give at least one width, e.g. 32,32"
-    if len(v) > MAX_LAYERS:
+    if len(v) > MAX_LAYERS:  # none is allowed: a linear model, e.g. to see xor fail without a hidden layer
         return f"has {len(v)} layers; at most {MAX_LAYERS} are allowed"
     bad = next((w for w in v if not 1 <= w <= MAX_WIDTH), None)
     if bad is not None:

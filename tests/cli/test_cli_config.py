@@ -15,7 +15,7 @@ SMALL = dict(dataset="spiral", samples=40, hidden=(4,), epochs=3)
     ("dropout", 0.95, "dropout 0.95 is out of range; it must be in [0, 0.9]"),
     ("dropout", -0.1, "it must be in [0, 0.9]"),
     ("batch_size", 0, "batch_size 0 is out of range; it must be a whole number >= 1"),
-    ("hidden", (), "hidden has no layers"),
+    ("hidden", tuple([8] * 17), "hidden 8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8 has 17 layers; at most 16 are allowed"),
     ("hidden", (32, 0), "hidden 32,0 has a layer of width 0; each width must be in [1, 4096]"),
     ("epochs", 0, "epochs 0 is out of range; it must be a whole number >= 1"),
     ("train_fraction", 1.0, "train_fraction 1 is out of range; it must be in [0.05, 0.95]"),

@@ -53,6 +53,24 @@ def test_headless_prints_a_line_per_epoch_then_a_summary(run):
     assert len(lines) == 6
 
 
+def test_hidden_none_is_a_linear_model_and_xor_defeats_it(run, tmp_path):
+    """No hidden layer (offered as "none" in the dashboard, where choosing it crashed the app):
+    a linear model, which cannot learn xor; one hidden layer can."""
+    import json
+
+    from tui_trainer.runfile import read_config
+
+    accuracy = {}
+    for hidden in ("none", "8,8"):
+        history, saved = tmp_path / f"{hidden}.json", tmp_path / f"{hidden}.npz"
+        code, _, err = run("--headless", "--quiet", "--dataset", "xor", "--hidden", hidden, "--epochs", "300",
+                           "--history", str(history), "--save", str(saved))
+        assert code == 0 and err == ""
+        assert read_config(saved).hidden == (() if hidden == "none" else (8, 8))
+        accuracy[hidden] = json.loads(history.read_text())["epochs"][-1]["test_accuracy"]
+    assert accuracy["none"] < 0.7 < 0.9 < accuracy["8,8"]
+
+
 def test_every_k_prints_every_kth_epoch_and_the_last(run):
     code, out, _ = run("--headless", *FAST, "--epochs", "7", "--every", "3")
     epochs = [line.split()[1] for line in out.splitlines() if line.startswith("epoch ")]

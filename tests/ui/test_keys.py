@@ -242,6 +242,16 @@ async def test_choosing_hidden_layers_rebuilds_the_network(dashboard, make_app):
         assert backend.trainer.sizes == [2, 8, 3]
 
 
+async def test_choosing_no_hidden_layer_trains_a_linear_model(dashboard, make_app):
+    """The Hidden pane offers "none"; picking it raised a ConfigError and closed the app."""
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("hidden", ()))
+        await pilot.pause()
+        assert backend.trainer.sizes == [2, 3]
+        assert app.is_running and tuple(app.run_state.info.sizes) == (2, 3)
+
+
 async def test_the_select_widgets_reach_the_engine(dashboard, make_app):
     """Keyboard only: Tab to the optimizer, open it, pick the first entry."""
     app, backend = make_app()
