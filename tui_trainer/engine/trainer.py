@@ -152,8 +152,14 @@ class Trainer:
         """The settings ``change`` would give; ValueError (one line) if it cannot apply."""
         return apply_changes(self.settings, change.changes, self.task)
 
-    def _apply_pending(self, mid_epoch: bool = False) -> None:
-        if self.poll is not None:
+    def apply_queued(self) -> None:
+        """Apply the queued commands now, in the order they were sent (between two epochs;
+        e.g. before a host resets the network, so that a change sent before the reset is
+        part of the settings the new network starts with)."""
+        self._apply_pending(poll=False)
+
+    def _apply_pending(self, mid_epoch: bool = False, poll: bool = True) -> None:
+        if poll and self.poll is not None:
             self.poll()
         while self.inbox:
             command = self.inbox.popleft()

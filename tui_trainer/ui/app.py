@@ -420,7 +420,9 @@ class DashboardApp(App[int]):
             self.run_state.note(f"refused: {err}", "warning")
             return
         self.run_state.settings = new
-        self.backend.send(Change(changes))
+        command = Change(changes)
+        self.run_state.change_sent(command.sent_at, changes)
+        self.backend.send(command)
         text = ", ".join(f"{_label(k)} {_show(getattr(old, k))} -> {_show(v)}" for k, v in changes.items())
         self.run_state.note(text, "change")
         self.settings_shown()

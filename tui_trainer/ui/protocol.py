@@ -9,6 +9,7 @@ Imports no textual: the training process loads this module.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -39,6 +40,7 @@ class Rebuild:
     """A new network (and data) from ``config``: a new data set, activation or hidden layers."""
 
     config: RunConfig
+    sent_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ class RunInfo:
 @dataclass(frozen=True)
 class Started:
     """A network was built (at launch, on a reset or a rebuild): the dashboard starts its
-    history afresh, from ``history`` (the columns of a resumed run) if given."""
+    history afresh, from ``history`` (the columns of a resumed run) if given. ``settings``
+    are those of the moment: a change the dashboard sent after the command this answers
+    (``after``) is still to come, and the dashboard shows it on top of them."""
 
     config: RunConfig
     info: RunInfo
@@ -95,6 +99,7 @@ class Started:
     running: bool
     history: dict[str, Any] | None = None
     events: tuple[Event, ...] = ()
+    after: float = 0.0  # the sent_at of the Reset or Rebuild this answers (0: the first network)
 
 
 @dataclass(frozen=True)

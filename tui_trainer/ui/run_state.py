@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..config import RunConfig
-from ..engine import EpochStats, Event, History, Settings
+from ..engine import EpochStats, Event, History, Settings, apply_changes
 from . import protocol
 
 RATE_WINDOW = 2.0  # seconds of epochs the rate is measured over
@@ -70,11 +70,28 @@ class RunState:
         self.meter = RateMeter(clock)
         self.log: deque[LogLine] = deque(maxlen=200)
         self.version = 0
+        self._changes_sent: deque[tuple[float, dict]] = deque(maxlen=256)  # (sent_at, changes)
+
+    # -- from the dashboard ------------------------------------------------------------------------
+    def change_sent(self, sent_at: float, changes: dict) -> None:
+        """A ``Change`` went to the training side: kept until a network built after it is
+        announced, which it must then be shown on top of."""
+        self._changes_sent.append((sent_at, dict(changes)))
 
     # -- from the training side ------------------------------------------------------------------
     def started(self, started: protocol.Started) -> None:
+        """A network was built. Its settings are those of the moment the command it answers
+        (a reset, a rebuild) was handled; a change sent after that command reaches the engine
+        after it, so it is shown on top (a key pressed just after r was applied but not shown)."""
         self.config, self.info = started.config, started.info
         self.settings = self.engine_settings = started.settings
+        later = [(t, c) for t, c in self._changes_sent if t > started.after] if started.after else []
+        for _, changes in later:
+            try:
+                self.settings = apply_changes(self.settings, changes, started.info.task)
+            except ValueError:  # the engine refuses it too, and says so
+                pass
+        self._changes_sent = deque(later, maxlen=self._changes_sent.maxlen)
         if started.history is not None:
             self.history = History.from_arrays(started.history, list(started.events))
         else:

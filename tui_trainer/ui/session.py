@@ -63,10 +63,10 @@ class TrainingSession:
             self.running = False
             self.emit(Failed(one_line(err), traceback.format_exc()))
 
-    def _build(self, config: RunConfig) -> None:
+    def _build(self, config: RunConfig, after: float = 0.0) -> None:
         data = config.load_data()
         trainer = config.make_trainer(data)
-        self._install(config, trainer, data.name, data.description)
+        self._install(config, trainer, data.name, data.description, after)
 
     def _load(self, path: str) -> None:
         try:
@@ -77,12 +77,13 @@ class TrainingSession:
         name = config.dataset_name
         self._install(config, trainer, name, f"{name} (resumed from {path})")
 
-    def _install(self, config: RunConfig, trainer: Trainer, name: str, description: str) -> None:
+    def _install(self, config: RunConfig, trainer: Trainer, name: str, description: str,
+                 after: float = 0.0) -> None:
         trainer.poll = self.poll
         self.trainer, self.config = trainer, config
         self.dataset_name, self.description = name, description
         self._fresh_start()
-        self._announce()
+        self._announce(after)
         if trainer.max_epochs is not None and trainer.epoch >= trainer.max_epochs:  # a resumed run
             self._pause("finished")
 
@@ -96,14 +97,14 @@ class TrainingSession:
         self.running, self.pause_reason = False, reason
         self.emit(Paused(reason, self._epoch()))
 
-    def _announce(self) -> None:
+    def _announce(self, after: float = 0.0) -> None:
         t = self.trainer
         history = t.history.as_arrays() if len(t.history) else None
         info = RunInfo(dataset=self.dataset_name, description=self.description,
                        task=t.task, n_train=t.n_train, n_test=len(t.X_test), sizes=tuple(t.sizes),
                        activation=t.activation, seed=t.seed, metric=t.metric_name, max_epochs=t.max_epochs)
         self.config = config_with_settings(self.config, t.settings, seed=t.seed)
-        self.emit(Started(self.config, info, t.settings, self.running, history, tuple(t.history.events)))
+        self.emit(Started(self.config, info, t.settings, self.running, history, tuple(t.history.events), after))
 
     # -- commands -------------------------------------------------------------------------------
     def handle(self, command: Command) -> None:
@@ -121,7 +122,7 @@ class TrainingSession:
             self.running, self.pause_reason = True, ""
             self.emit(Resumed())
         elif isinstance(command, Rebuild):
-            self._rebuild(command.config)
+            self._rebuild(command.config, command.sent_at)
         elif self.trainer is None:
             self.emit(Refused("there is no network yet: choose a data set"))
         elif isinstance(command, Change):
@@ -130,9 +131,10 @@ class TrainingSession:
             except ValueError as err:
                 self.emit(Refused(one_line(err)))
         elif isinstance(command, Reset):
+            self.trainer.apply_queued()  # the changes sent before the reset, then the reset
             self.trainer.apply(command)  # between epochs, never mid-epoch: it replaces the model
             self._fresh_start()
-            self._announce()
+            self._announce(after=command.sent_at)
         elif isinstance(command, Step):
             for _ in range(max(1, command.n)):
                 if self.run_epoch().state == "diverged":
@@ -142,9 +144,9 @@ class TrainingSession:
         else:
             self.emit(Refused(f"unknown command {command!r}"))
 
-    def _rebuild(self, config: RunConfig) -> None:
+    def _rebuild(self, config: RunConfig, sent_at: float = 0.0) -> None:
         try:
-            self._build(config)
+            self._build(config, after=sent_at)
         except Exception as err:  # noqa: BLE001 - a bad data set keeps the network we have
             self.emit(Refused(one_line(err)))
 
