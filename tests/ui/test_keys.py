@@ -296,6 +296,13 @@ async def test_bindings_are_in_the_command_palette(dashboard, make_app):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("LR x2", "Dropout+", "Reset", "Step", "Log"):
             assert any(t.startswith(wanted) for t in titles), wanted
+        # as the palette asks, with itself on top: Pause/go was left out (space there is typed)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen is not app.screen_stack[0]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Pause/go") for t in titles)
+        assert not any(t.startswith("Dropout-") for t in titles)  # dropout is 0: nothing to lower
 
 
 async def test_help_explains_every_key_loss_and_optimizer(dashboard, make_app):

@@ -305,9 +305,13 @@ class DashboardApp(App[int]):
 
     # -- actions ------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        run = self.run_state
         if action == "toggle_pause" and self.screen is not self.screen_stack[0]:
             return False  # a space typed in the command palette is the palette's
+        return self.can_run(action, parameters)
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether ``action`` can do something now (None: not now, shown dimmed)."""
+        run = self.run_state
         if action in NEEDS_NETWORK and not run.has_network:
             return None
         if action == "step" and run.state == "running":
@@ -461,7 +465,7 @@ class DashboardApp(App[int]):
             if binding.id in ("quit", "quit-ctrl-c", "help"):
                 continue
             _, name, params = parse_action(binding.action)
-            if self.check_action(name, params):
+            if self.can_run(name, params):  # not check_action: the palette is the screen now
                 yield SystemCommand(f"{binding.description} ({binding.key_display or binding.key})",
                                     KEY_HELP.get(binding.id, binding.description),
                                     partial(self.run_action, binding.action))
