@@ -116,6 +116,26 @@ async def test_the_dashboard_with_the_training_process_takes_a_key_and_leaves_no
     assert backend.process.exitcode == 0
 
 
+async def test_a_training_process_that_dies_leaves_the_dashboard_failed_not_running():
+    """kill -KILL of the training process: a notice came, but the status line said "running"
+    and space still toggled running and paused."""
+    import signal
+
+    backend = ProcessBackend(CONFIG)
+    app = DashboardApp(CONFIG, backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 20
+        while app.run_state.epoch < 3 and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        os.kill(backend.pid, signal.SIGKILL)
+        while app.run_state.state != "failed" and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app.run_state.state == "failed"
+        assert "ended unexpectedly" in app.run_state.failure
+        assert app.check_action("toggle_pause", ()) is None and app.check_action("reset", (False,)) is None
+        await pilot.press("q")
+
+
 def test_the_training_process_ends_when_the_dashboard_is_killed(tmp_path):
     script = textwrap.dedent("""
         import os, signal, sys, time

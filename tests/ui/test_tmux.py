@@ -186,6 +186,22 @@ def test_closing_the_terminal_leaves_no_process(terminal, under_a_shell):
     all_gone([app, *helpers], timeout=10)
 
 
+def test_closing_the_terminal_leaves_no_log_directory(terminal, tmp_path):
+    """The training process's log goes to a temporary directory, kept only when the log has
+    something to say. A hang-up reached the training process too, which died of it: its
+    empty log's directory stayed behind, one per closed terminal."""
+    # under a shell, as over SSH: when the shell goes, the hang-up reaches the whole group
+    cmd = f"env TMPDIR={tmp_path} {shlex.join(dashboard_command())}"
+    term = terminal(f"sh -c '{cmd}; sleep 60'")
+    app = wait_until(lambda: next(iter(children(int(term.flag("pane_pid")))), None), what="the app's process")
+    term.show("● running")
+    helpers = children(app)
+    assert helpers and list(tmp_path.glob("tui-trainer-*"))
+    term.close()
+    all_gone([app, *helpers], timeout=10)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_small_terminals(terminal):
     term, _ = start_dashboard(terminal, 80, 24)
     screen = term.show("cost = mean loss")

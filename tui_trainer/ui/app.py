@@ -256,7 +256,7 @@ class DashboardApp(App[int]):
         self.run_state.note(f"saved the run to {message.path}")
 
     def on_training_failed(self, message: TrainingFailed) -> None:
-        self.run_state.failed(message.text)
+        self.run_state.failed(message.text, message.ended)
         self.run_state.note(message.text, "error")
         self.notify(message.text, title="Training stopped", severity="error", timeout=10)
         self.refresh_bindings()

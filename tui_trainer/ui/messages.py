@@ -55,10 +55,11 @@ class RunSaved(Message):
 
 @dataclass
 class TrainingFailed(Message):
-    """The training side could not go on (or could not start)."""
+    """The training side could not do something (``ended``: it could not go on at all)."""
 
     text: str
     detail: str = ""
+    ended: bool = False
 
 
 def message_for(reply: protocol.Reply) -> Message:
@@ -76,5 +77,5 @@ def message_for(reply: protocol.Reply) -> Message:
     if isinstance(reply, protocol.Saved):
         return RunSaved(reply.path)
     if isinstance(reply, protocol.Failed):
-        return TrainingFailed(reply.text, reply.detail)
+        return TrainingFailed(reply.text, reply.detail, reply.ended)
     return TrainingFailed(f"unexpected reply from the training side: {reply!r}")

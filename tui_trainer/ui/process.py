@@ -90,7 +90,8 @@ class ProcessBackend:
                 reply = self._conn.recv()
             except (EOFError, OSError):
                 if not self._closing:
-                    deliver(Failed(f"the training process ended unexpectedly; its log: {self.log_path}"))
+                    deliver(Failed(f"the training process ended unexpectedly; its log: {self.log_path}",
+                                   ended=True))
                 return
             try:
                 deliver(reply)
@@ -124,8 +125,15 @@ class ProcessBackend:
         if self._reader is not None:
             self._reader.join(1.0)
         self._conn.close()
-        if self.log_path is not None and self.process.exitcode == 0:
-            shutil.rmtree(self.log_path.parent, ignore_errors=True)
+        if self.log_path is not None and (self.process.exitcode == 0 or _empty(self.log_path)):
+            shutil.rmtree(self.log_path.parent, ignore_errors=True)  # kept only if it has something to say
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return True
 
 
 @contextlib.contextmanager
@@ -191,6 +199,9 @@ def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_p
     """The training process: a session driven by the pipe until ``Quit`` or the pipe breaks."""
     _redirect_output(log_path)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the dashboard
+    # so does a hang-up (the terminal closed): the dashboard restores it and sends Quit; if the
+    # dashboard is gone instead, the broken pipe (or SIGTERM, below) ends this process
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _die_with_parent()
     from .session import TrainingSession
     from ..engine import Change
@@ -245,7 +256,7 @@ def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_p
         traceback.print_exc()
         with contextlib.suppress(Exception):
             outbox.flush()
-            conn.send(Failed(f"training stopped: {type(err).__name__}: {err}", traceback.format_exc()))
+            conn.send(Failed(f"training stopped: {type(err).__name__}: {err}", traceback.format_exc(), ended=True))
     finally:
         conn.close()
 

@@ -136,10 +136,12 @@ class Saved:
 
 @dataclass(frozen=True)
 class Failed:
-    """Something went wrong on the training side; ``text`` is one line, ``detail`` the traceback."""
+    """Something went wrong on the training side; ``text`` is one line, ``detail`` the traceback.
+    ``ended``: the training side is gone (nothing more will come), not just one command failed."""
 
     text: str
     detail: str = field(default="", repr=False)
+    ended: bool = False
 
 
 Reply = Union[Started, Epochs, Paused, Resumed, Refused, Saved, Failed]

@@ -146,10 +146,13 @@ class RunState:
         self.state = "running"
         self.meter.clear()
 
-    def failed(self, text: str) -> None:
+    def failed(self, text: str, ended: bool = False) -> None:
+        """The training side failed: for good if it has ``ended`` or had built no network; else
+        one command failed (e.g. a save) and training goes on."""
         self.failure = text
-        if self.info is None or self.state in ("starting",):
+        if ended or self.info is None or self.state in ("starting",):
             self.state = "failed"
+            self.meter.clear()
 
     def note(self, text: str, kind: str = "info") -> None:
         self.log.append(LogLine(self.epoch, text, kind))
