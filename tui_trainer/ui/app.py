@@ -15,7 +15,7 @@ import os
 import signal
 import threading
 import time
-from functools import partial
+from functools import partial, wraps
 from typing import Callable, Iterable
 
 from textual.actions import parse as parse_action
@@ -53,6 +53,21 @@ MIN_SIZE = (80, 24)
 EXIT_GRACE = 3.0  # seconds a signalled app has to exit before it is ended outright
 NEEDS_NETWORK = {"toggle_pause", "step", "reset", "scale_learning_rate", "change_dropout", "scale_batch_size",
                  "save", "write_settings"}
+
+
+def needs_network(action: Callable) -> Callable:
+    """An action on the network: pressed while the first network is being built (the first
+    second after launch), it waits and runs once the network is there, instead of being lost."""
+
+    @wraps(action)
+    def run(self: "DashboardApp", *args) -> None:
+        if self.run_state.info is None:
+            if self.run_state.state == "starting":
+                self.early_actions.append((action, args))
+            return
+        action(self, *args)
+
+    return run
 
 
 class DashboardApp(App[int]):
@@ -115,6 +130,7 @@ class DashboardApp(App[int]):
         self.handle_signals = handle_signals
         self.signalled: int | None = None
         self.first_frame_at: float | None = None
+        self.early_actions: list[tuple[Callable, tuple]] = []  # keys pressed before the first network
         self.hidden_chosen = config.hidden is not None  # else each data set brings its own
         # the CSV file of a --data run (its name as shown, its task, its fields), so the user can
         # go back to it after trying a built-in set
@@ -223,6 +239,10 @@ class DashboardApp(App[int]):
                                 "change")
         self.settings_shown()
         self.redraw_all()
+        early, self.early_actions = self.early_actions, []
+        for action, args in early:  # the keys pressed while it was being built, in order
+            if self.can_run(action.__name__.removeprefix("action_"), args):
+                action(self, *args)
 
     def on_epochs_completed(self, message: EpochsCompleted) -> None:
         self.run_state.epochs_done(message.stats)
@@ -313,7 +333,7 @@ class DashboardApp(App[int]):
         """Whether ``action`` can do something now (None: not now, shown dimmed)."""
         run = self.run_state
         if action in NEEDS_NETWORK and not run.has_network:
-            return None
+            return True if run.state == "starting" else None  # starting: it waits (needs_network)
         if action == "step" and run.state == "running":
             return None
         settings = run.settings
@@ -335,6 +355,7 @@ class DashboardApp(App[int]):
             return None
         return True
 
+    @needs_network
     def action_toggle_pause(self) -> None:
         if self.run_state.state == "running":
             self.run_state.state = "paused"
@@ -345,26 +366,31 @@ class DashboardApp(App[int]):
         self.refresh_bindings()
         self.update_status()
 
+    @needs_network
     def action_step(self, n: int = 1) -> None:
         self.backend.send(protocol.Step(n))
 
+    @needs_network
     def action_reset(self, new_seed: bool = False) -> None:
         seed = self.run_state.info.seed + 1 if new_seed else None
         self.run_state.note(f"reset the weights{f', seed {seed}' if seed is not None else ''}", "change")
         self.backend.send(Reset(seed))
 
+    @needs_network
     def action_scale_learning_rate(self, factor: float) -> None:
         lr = self.run_state.settings.learning_rate
         new = min(MAX_LEARNING_RATE, max(MIN_LEARNING_RATE, float(f"{lr * factor:.6g}")))
         if new != lr:
             self.change(learning_rate=new)
 
+    @needs_network
     def action_change_dropout(self, steps: int) -> None:
         dropout = self.run_state.settings.dropout
         new = min(MAX_DROPOUT, max(0.0, round(dropout + steps * DROPOUT_STEP, 2)))
         if new != dropout:
             self.change(dropout=new)
 
+    @needs_network
     def action_scale_batch_size(self, factor: float) -> None:
         size = self.run_state.settings.batch_size
         n_train = self.run_state.info.n_train
@@ -387,11 +413,13 @@ class DashboardApp(App[int]):
     def action_toggle_log(self) -> None:
         self.cost_chart.log_scale = not self.cost_chart.log_scale
 
+    @needs_network
     def action_save(self) -> None:
         path = os.path.abspath(f"tui-trainer-{self.run_state.info.dataset}.npz")
         self.run_state.note(f"saving to {os.path.basename(path)}")
         self.backend.send(protocol.Save(path))
 
+    @needs_network
     def action_write_settings(self) -> None:
         path = os.path.abspath(f"tui-trainer-{self.run_state.info.dataset}.toml")
         try:

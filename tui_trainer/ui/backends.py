@@ -35,6 +35,7 @@ class InProcessBackend:
         self.running = running
         self.session: TrainingSession | None = None
         self.sent: list[Command] = []
+        self._early: list[Command] = []
 
     @property
     def trainer(self) -> Trainer | None:
@@ -47,9 +48,15 @@ class InProcessBackend:
         if self.session is None:
             self.session = TrainingSession(self.config, deliver, resume=self.resume, running=self.running)
             self.session.start()
+            early, self._early = self._early, []
+            for command in early:
+                self.session.handle(command)
 
     def send(self, command: Command) -> None:
         self.sent.append(command)
+        if self.session is None:  # before connect: kept for the session, as the process backend does
+            self._early.append(command)
+            return
         self.session.handle(command)
 
     def run_epochs(self, n: int) -> None:

@@ -59,6 +59,7 @@ class ProcessBackend:
         self._reader: threading.Thread | None = None
         self._send_lock = threading.Lock()
         self._closing = False
+        self._early: list[Command] = []  # sent before the process was started: sent once it is
 
     @property
     def pid(self) -> int | None:
@@ -76,6 +77,9 @@ class ProcessBackend:
         with real_stderr(), one_blas_thread():
             self.process.start()
         child_conn.close()
+        early, self._early = self._early, []
+        for command in early:
+            self.send(command)
 
     def connect(self, deliver: Callable[[Reply], None]) -> None:
         self.start()
@@ -101,7 +105,8 @@ class ProcessBackend:
                 raise
 
     def send(self, command: Command) -> None:
-        if self._conn is None:
+        if self._conn is None:  # e.g. f pressed before the first frame, which starts the process
+            self._early.append(command)
             return
         with self._send_lock:
             try:

@@ -136,6 +136,8 @@ class TrainingSession:
             self._fresh_start()
             self._announce(after=command.sent_at)
         elif isinstance(command, Step):
+            if not self.running:
+                self.pause_reason = "paused"  # stepping by hand: a new network waits too, even past the end
             for _ in range(max(1, command.n)):
                 if self.run_epoch().state == "diverged":
                     break

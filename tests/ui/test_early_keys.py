@@ -1,0 +1,61 @@
+"""Keys pressed in the first second, while the first network is being built: they were lost
+(+, ], space) or half applied (f: shown, never sent)."""
+
+from tui_trainer.ui import protocol
+from tui_trainer.ui.app import DashboardApp
+from tui_trainer.ui.backends import InProcessBackend
+
+from .conftest import CONFIG, fixed_clock
+
+
+class LateBackend(InProcessBackend):
+    """Builds the network only when ``release`` is called, as a slow start would."""
+
+    def connect(self, deliver):
+        self.deliver = deliver
+
+    def release(self):
+        super().connect(self.deliver)
+
+
+async def test_keys_pressed_before_the_network_exists_apply_once_it_does():
+    backend = LateBackend(CONFIG, running=True)
+    app = DashboardApp(CONFIG, backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.run_state.state == "starting" and backend.session is None
+        assert app.check_action("scale_learning_rate", (2,))  # not dimmed while starting
+        await pilot.press("plus", "right_square_bracket", "space", "f")
+        await pilot.pause()
+        backend.release()
+        for _ in range(100):
+            if app.run_state.info is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert backend.session.running is False and app.run_state.state == "paused"  # the space
+        await pilot.press("n")  # one epoch: the changes apply at its first step
+        await pilot.pause()
+        settings = backend.trainer.settings
+        assert settings.learning_rate == 2 * CONFIG.learning_rate
+        assert settings.dropout == 0.05
+        assert backend.session.pace == app.run_state.pace == 50  # f: from 30 to the next pace
+        assert app.run_state.settings == settings  # shown as applied
+
+
+async def test_keys_before_a_network_that_never_comes_do_nothing():
+    from tui_trainer.config import RunConfig
+
+    bad = RunConfig(data="/nonexistent.csv", target="y")
+    backend = LateBackend(bad, running=True)
+    app = DashboardApp(bad, backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("plus")
+        backend.release()
+        for _ in range(100):
+            if app.run_state.state == "failed":
+                break
+            await pilot.pause(0.01)
+        assert app.run_state.state == "failed"
+        assert app.check_action("scale_learning_rate", (2,)) is None
+        assert not [c for c in backend.sent if not isinstance(c, protocol.SetPace)]
