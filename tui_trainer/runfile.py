@@ -36,6 +36,9 @@ MARKER = "__tui_trainer__"
 FORMAT = "tui-trainer run"
 VERSION = 1
 RESUMABLE_FIELDS = ("epochs", *TRAINING_FIELDS)  # what a resumed run may change
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first bytes: a local file header, or an empty zip
+NPY_MAGIC = b"\x93NUMPY"
+SAVE_ONE = "save one with --save FILE.npz"
 
 
 class RunFileError(ValueError):
@@ -104,10 +107,17 @@ def read_run(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if not path.is_file():
         raise RunFileError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise RunFileError(f"{path}: not a tui-trainer run file (a single .npy array)")
-        with loaded as npz:
+        with path.open("rb") as f:
+            magic = f.read(len(NPY_MAGIC))
+    except OSError as err:
+        raise RunFileError(f"{path}: cannot be read ({err.strerror}); check the path and its permissions") from None
+    if magic.startswith(NPY_MAGIC):
+        raise RunFileError(f"{path}: not a tui-trainer run file (a single .npy array); {SAVE_ONE}")
+    if not magic.startswith(ZIP_MAGIC):
+        # np.load would try the file as a pickle, and refuse it with advice to load it unsafely
+        raise RunFileError(f"{path}: not a tui-trainer run file ({SAVE_ONE})")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
             if MARKER not in npz.files:
                 raise RunFileError(f"{path}: not a tui-trainer run file (an .npz without its {MARKER} marker)")
             header = json.loads(str(npz[MARKER][()]))
@@ -121,7 +131,9 @@ def read_run(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     except RunFileError:
         raise
     except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as err:
-        raise RunFileError(f"{path}: not a tui-trainer run file, or a damaged one ({_short(err)})") from None
+        # an array of Python objects: numpy's text suggests allow_pickle, which is not a way out here
+        detail = "it holds Python objects" if "pickle" in str(err) else _short(err)
+        raise RunFileError(f"{path}: not a tui-trainer run file, or a damaged one ({detail})") from None
     return header, arrays
 
 

@@ -394,10 +394,11 @@ def test_a_toml_key_error_names_the_key_and_line(run, tmp_path):
         run, "--headless", "--config", str(tmp_path / "c.toml"))
 
 
-def test_a_file_that_is_not_a_run(run, tmp_path):
-    (tmp_path / "x.npz").write_text("not a zip")
-    assert "x.npz: not a tui-trainer run file, or a damaged one" in _err(
-        run, "--headless", "--load", str(tmp_path / "x.npz"))
+@pytest.mark.parametrize("content", [b"not a zip", b"epochs = 5\n", bytes(range(256))], ids=["text", "toml", "binary"])
+def test_a_file_that_is_not_a_run(run, tmp_path, content):
+    (tmp_path / "x.npz").write_bytes(content)
+    assert _err(run, "--headless", "--load", str(tmp_path / "x.npz")) == (
+        f"tui-trainer: error: {tmp_path / 'x.npz'}: not a tui-trainer run file (save one with --save FILE.npz)\n")
 
 
 def test_load_refuses_options_that_would_change_the_run(run, tmp_path):

@@ -173,14 +173,24 @@ def test_a_single_npy(tmp_path):
     _refused(tmp_path / "a.npy", "not a tui-trainer run file")
 
 
-def test_a_text_file(tmp_path):
-    (tmp_path / "notes.npz").write_text("hello\n")
-    _refused(tmp_path / "notes.npz", "not a tui-trainer run file, or a damaged one")
+@pytest.mark.parametrize("content", [b"hello\n", b"epochs = 5\n", bytes(range(256)) * 4, b""],
+                         ids=["text", "toml", "binary", "empty"])
+def test_a_file_that_is_no_zip_says_how_to_make_one(tmp_path, content):
+    (tmp_path / "notes.npz").write_bytes(content)
+    message = _refused(tmp_path / "notes.npz")
+    # numpy would read it as a pickle and advise loading it unsafely: none of that reaches the user
+    assert message == f"{tmp_path / 'notes.npz'}: not a tui-trainer run file (save one with --save FILE.npz)"
 
 
-def test_an_empty_file(tmp_path):
-    (tmp_path / "empty.npz").write_bytes(b"")
-    _refused(tmp_path / "empty.npz", "not a tui-trainer run file, or a damaged one")
+def test_a_zip_holding_python_objects_gives_no_pickle_advice(saved, tmp_path):
+    with np.load(saved, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    header = json.loads(str(arrays[MARKER][()]))
+    header["arrays"].append("objects")
+    arrays[MARKER] = np.array(json.dumps(header))
+    np.savez(tmp_path / "objects.npz", objects=np.array([{"a": 1}], dtype=object), **arrays)
+    message = _refused(tmp_path / "objects.npz", "not a tui-trainer run file, or a damaged one")
+    assert "pickle" not in message
 
 
 def test_a_truncated_file(saved):
