@@ -24,6 +24,7 @@ from .configcheck import ConfigError, closest
 from .data import DataError
 from .engine.threads import AUTO
 from .export import ExportError, check_history_path, write_history
+from .filemessages import no_such_directory
 from .runfile import RunFileError, load_run, read_config, save_run
 
 PROG = "tui-trainer"
@@ -71,6 +72,7 @@ def _main(argv: list[str]) -> int:
         if not args.write_config.lower().endswith(".toml"):
             raise UsageError(f"--write-config {args.write_config}: the settings are written as TOML; "
                              "name the file FILE.toml")
+        _check_writable(args.write_config)
         ok = _write(lambda: write_toml(args.write_config, config), args.write_config, args,
                     f"wrote {args.write_config}")
         return EXIT_OK if ok else EXIT_USAGE
@@ -192,7 +194,7 @@ def _has_terminal() -> bool:
 def _check_writable(path: str) -> None:
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        raise UsageError(f"cannot write {path}: the directory {parent} does not exist")
+        raise UsageError(no_such_directory(path, parent))
     if Path(path).is_dir():
         raise UsageError(f"cannot write {path}: it is a directory")
     if not os.access(parent, os.W_OK):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .configcheck import FIELD_KINDS, ConfigError, check_field, closest
 from .engine import Settings, Trainer
+from .filemessages import no_such_file, not_utf8
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -212,12 +213,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(None, None, "no such file", where=str(path), label="") from None
-    except (OSError, UnicodeDecodeError) as err:
-        reason = getattr(err, "strerror", None) or str(err)
-        raise ConfigError(None, None, f"cannot read it: {reason}", where=str(path), label="") from None
+        raise ConfigError(None, None, no_such_file("--config"), where=str(path), label="") from None
+    except OSError as err:
+        raise ConfigError(None, None, f"cannot read it: {err.strerror or err}", where=str(path), label="") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(None, None, not_utf8(raw, err), where=str(path), label="") from None
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

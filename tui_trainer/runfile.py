@@ -31,6 +31,7 @@ from .atomic import atomic_write
 from .config import TRAINING_FIELDS, RunConfig
 from .configcheck import ConfigError, show
 from .engine import Change, Settings, Trainer
+from .filemessages import no_such_file
 
 MARKER = "__tui_trainer__"
 FORMAT = "tui-trainer run"
@@ -105,7 +106,7 @@ def read_run(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The header and the arrays of a run file (RunFileError if it is not one, or damaged)."""
     path = Path(path)
     if not path.is_file():
-        raise RunFileError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+        raise RunFileError(f"{path}: {no_such_file('--load')}" if not path.exists() else f"{path}: not a file")
     try:
         with path.open("rb") as f:
             magic = f.read(len(NPY_MAGIC))

@@ -187,8 +187,9 @@ def test_a_missing_or_unreadable_toml_file(tmp_path):
         read_toml(tmp_path / "nope.toml")
     path = tmp_path / "bad.toml"
     path.write_bytes(b"\xff\xfe")
-    with pytest.raises(ConfigError, match="bad.toml: cannot read it"):
+    with pytest.raises(ConfigError) as info:
         read_toml(path)
+    assert str(info.value) == f"{path}: not UTF-8 text (byte 0xff at offset 0); save the file as UTF-8"
 
 
 # -- presets and precedence ----------------------------------------------------------------------

@@ -382,6 +382,31 @@ def _err(run, *argv):
     return err
 
 
+# the same problem, the same words, whichever option names the file
+def test_a_missing_input_file_is_worded_alike(run, tmp_path):
+    for option, name in [("--data", "a.csv"), ("--config", "a.toml"), ("--load", "a.npz")]:
+        assert _err(run, "--headless", option, str(tmp_path / name)) == (
+            f"tui-trainer: error: {tmp_path / name}: no such file; check the path ({option})\n")
+
+
+@pytest.mark.parametrize("option, name", [("--write-config", "c.toml"), ("--save", "r.npz"), ("--history", "h.csv")])
+def test_a_missing_output_directory_is_worded_alike(run, tmp_path, option, name):
+    path = tmp_path / "no" / "dir" / name
+    assert _err(run, "--headless", option, str(path)) == (f"tui-trainer: error: cannot write {path}: the "
+                                                          f"directory {path.parent} does not exist; create it first\n")
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("option, name", [("--config", "latin1.toml"), ("--data", "latin1.csv")])
+def test_a_file_that_is_not_utf8_is_said_plainly(run, tmp_path, option, name):
+    path = tmp_path / name
+    path.write_bytes(b"a,b\n1,caf\xe9\n" if name.endswith(".csv") else b"epochs = 5  # caf\xe9\n")
+    offset = path.read_bytes().index(b"\xe9")
+    assert _err(run, "--headless", option, str(path)) == (
+        f"tui-trainer: error: {path.name if option == '--data' else path}: not UTF-8 text "
+        f"(byte 0xe9 at offset {offset}); save the file as UTF-8\n")
+
+
 def test_a_bad_toml_names_the_line(run, tmp_path):
     (tmp_path / "c.toml").write_text("epochs = 10\nlearning_rate = = 3\n")
     assert f"{tmp_path / 'c.toml'}: not valid TOML: Invalid value (at line 2, column 17)" in _err(

@@ -17,6 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..filemessages import no_such_file, not_utf8
 from .dataset import DataError
 
 MAX_CSV_BYTES = 200_000_000  # 200 MB: far more rows than a network trained live can use
@@ -82,7 +83,7 @@ def _read_text(path: Path, name: str) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file; check the path (--data)") from None
+        raise DataError(f"{path}: {no_such_file('--data')}") from None
     except OSError as err:
         raise DataError(f"{path}: cannot be read ({err.strerror}); check the path and its permissions") from None
     if size > MAX_CSV_BYTES:
@@ -98,8 +99,7 @@ def _read_text(path: Path, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise DataError(f"{name}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
-                        "give a CSV file saved as UTF-8") from None
+        raise DataError(f"{name}: {not_utf8(raw, err)}") from None
     if not text.strip():
         raise DataError(f"{name}: the file is empty; it needs a header row of column names, then rows of numbers")
     return text
