@@ -407,6 +407,12 @@ def test_a_file_that_is_not_utf8_is_said_plainly(run, tmp_path, option, name):
         f"(byte 0xe9 at offset {offset}); save the file as UTF-8\n")
 
 
+@pytest.mark.parametrize("argv", [["--bogus"], ["--verbose"], ["--lr-rate", "3"]])
+def test_an_unknown_option_far_from_any_gets_no_suggestion(run, argv):
+    # the shared "--" made --bogus look like --loss, --verbose like --version, --lr-rate like --lr
+    assert _err(run, *argv) == f"tui-trainer: error: unrecognized arguments: {' '.join(argv)} (see tui-trainer --help)\n"
+
+
 def test_a_bad_toml_names_the_line(run, tmp_path):
     (tmp_path / "c.toml").write_text("epochs = 10\nlearning_rate = = 3\n")
     assert f"{tmp_path / 'c.toml'}: not valid TOML: Invalid value (at line 2, column 17)" in _err(
