@@ -108,8 +108,9 @@ def build_parser(prog: str, version: str,
                           help=f"the learning rate, in [{MIN_LEARNING_RATE:g}, {MAX_LEARNING_RATE:g}] "
                                f"(default: {D.learning_rate:g})")
     training.add_argument("--batch-size", metavar="N|full",
-                          help=f"examples per step, a whole number >= 1, which sets --batch-mode mini-batch; "
-                               f"'full' is the whole training set, --batch-mode batch (default: {D.batch_size})")
+                          help=f"examples per step, a whole number >= 1, which sets --batch-mode mini-batch "
+                               f"(--batch-mode batch or sgd takes no size); 'full' is the whole training set, "
+                               f"--batch-mode batch (default: {D.batch_size})")
     training.add_argument("--batch-mode", metavar="MODE",
                           help=f"{_names(BATCH_MODES)}: batch gradient descent, one example per step, or "
                                f"--batch-size examples per step (default: {D.batch_mode})")
@@ -249,10 +250,14 @@ PARSERS: dict[str, tuple[Callable[[str], Any], str]] = {
 }
 
 
+# the batch modes that take no batch size: a --batch-size given with one is refused, not ignored
+IGNORES_BATCH_SIZE = {"batch": "the whole train part", "sgd": "one example"}
+
+
 def parse_values(args: argparse.Namespace) -> dict[str, Any]:
     """The RunConfig fields given on the command line, typed (ConfigError if a value is not
-    of its type); ``--batch-size`` also sets the batch mode unless ``--batch-mode`` is given.
-    Checks ``--every`` too."""
+    of its type); ``--batch-size`` also sets the batch mode unless ``--batch-mode`` is given,
+    and is refused with a ``--batch-mode`` that ignores it. Checks ``--every`` too."""
     given: dict[str, Any] = {}
     for name in RunConfig.__dataclass_fields__:
         text = getattr(args, name, None)
@@ -271,8 +276,14 @@ def parse_values(args: argparse.Namespace) -> dict[str, Any]:
             except ValueError as err:
                 raise ConfigError(name, text, reason or str(err), label=FIELD_OPTIONS[name]) from None
         given[name] = text
-    if "batch_size" in given and args.batch_mode is None:
-        given["batch_mode"] = "mini-batch"
+    if "batch_size" in given:
+        if args.batch_mode is None:
+            given["batch_mode"] = "mini-batch"
+        elif args.batch_mode in IGNORES_BATCH_SIZE:  # as --batch-size full with --batch-mode sgd: refused
+            raise ConfigError("batch_size", given["batch_size"],
+                              f"contradicts --batch-mode {args.batch_mode} (every step takes "
+                              f"{IGNORES_BATCH_SIZE[args.batch_mode]}); give one of them",
+                              label="--batch-size")
     args.pace = DEFAULT_PACE if args.speed is None else _speed(args.speed)
     args.threads = AUTO if args.threads is None else _threads(args.threads)
     if args.every is not None:

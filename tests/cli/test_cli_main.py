@@ -154,8 +154,18 @@ def test_batch_size_options(run, tmp_path):
     assert _written(run, tmp_path, "--batch-size", "full").batch_mode == "batch"
     config = _written(run, tmp_path, "--config", str(tmp_path / "c.toml"), "--batch-size", "16")
     assert (config.batch_mode, config.batch_size) == ("mini-batch", 16)
-    config = _written(run, tmp_path, "--batch-size", "16", "--batch-mode", "sgd")
-    assert (config.batch_mode, config.batch_size) == ("sgd", 16)
+    config = _written(run, tmp_path, "--batch-size", "16", "--batch-mode", "mini-batch")
+    assert (config.batch_mode, config.batch_size) == ("mini-batch", 16)
+    assert _written(run, tmp_path, "--batch-size", "full", "--batch-mode", "batch").batch_mode == "batch"
+
+
+@pytest.mark.parametrize("mode, why", [("sgd", "one example"), ("batch", "the whole train part")])
+def test_a_batch_size_the_batch_mode_ignores_is_refused(run, tmp_path, mode, why):
+    # as --batch-size full --batch-mode sgd is: the 16 was dropped without a word
+    assert _err(run, "--batch-size", "16", "--batch-mode", mode, "--write-config", str(tmp_path / "c.toml")) == (
+        f"tui-trainer: error: --batch-size 16 contradicts --batch-mode {mode} (every step takes {why}); "
+        "give one of them\n")
+    assert not (tmp_path / "c.toml").exists()
 
 
 def test_every_option_reaches_the_config(run, tmp_path):
