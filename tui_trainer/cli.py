@@ -67,11 +67,9 @@ def _main(argv: list[str]) -> int:
     if args.threads != AUTO and not (args.headless or args.write_config):
         raise UsageError("--threads applies to --headless runs: the dashboard trains on one thread, "
                          "leaving a core to the screen; add --headless or drop --threads")
+    _check_file_names(args)
     config = resolve(args, given)
     if args.write_config:
-        if not args.write_config.lower().endswith(".toml"):
-            raise UsageError(f"--write-config {args.write_config}: the settings are written as TOML; "
-                             "name the file FILE.toml")
         _check_writable(args.write_config)
         ok = _write(lambda: write_toml(args.write_config, config), args.write_config, args,
                     f"wrote {args.write_config}")
@@ -193,6 +191,17 @@ def _usage_error(message: str, parser: argparse.ArgumentParser) -> None:
 
 def _has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _check_file_names(args: argparse.Namespace) -> None:
+    """The files' endings, before any is read: each kind of file has its own."""
+    if args.write_config and not args.write_config.lower().endswith(".toml"):
+        raise UsageError(f"--write-config {args.write_config}: the settings are written as TOML; "
+                         "name the file FILE.toml")
+    if args.save and not args.save.lower().endswith(".npz"):
+        raise UsageError(f"--save {args.save}: a run is saved as .npz; name the file FILE.npz")
+    if args.load and not args.load.lower().endswith(".npz"):
+        raise UsageError(f"--load {args.load}: a run is saved as .npz; give a FILE.npz written by --save")
 
 
 def _check_writable(path: str) -> None:

@@ -423,6 +423,22 @@ def test_an_unknown_option_far_from_any_gets_no_suggestion(run, argv):
     assert _err(run, *argv) == f"tui-trainer: error: unrecognized arguments: {' '.join(argv)} (see tui-trainer --help)\n"
 
 
+def test_save_asks_for_npz_as_write_config_asks_for_toml(run, tmp_path):
+    # np.savez wrote a zip under any name
+    path = tmp_path / "run.txt"
+    assert _err(run, "--headless", *FAST, "--epochs", "1", "--save", str(path)) == (
+        f"tui-trainer: error: --save {path}: a run is saved as .npz; name the file FILE.npz\n")
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("name", ["c.toml", "run.csv"])
+def test_load_asks_for_npz_before_reading_the_file(run, tmp_path, name):
+    run("--headless", *FAST, "--epochs", "1", "--quiet", "--save", str(tmp_path / "run.npz"))
+    (tmp_path / "run.npz").rename(tmp_path / name)  # a run under another name is refused too
+    assert _err(run, "--headless", "--load", str(tmp_path / name)) == (
+        f"tui-trainer: error: --load {tmp_path / name}: a run is saved as .npz; give a FILE.npz written by --save\n")
+
+
 def test_a_bad_toml_names_the_line(run, tmp_path):
     (tmp_path / "c.toml").write_text("epochs = 10\nlearning_rate = = 3\n")
     assert f"{tmp_path / 'c.toml'}: not valid TOML: Invalid value (at line 2, column 17)" in _err(
