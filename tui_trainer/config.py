@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 TRAINING_FIELDS = ("loss", "optimizer", "learning_rate", "batch_mode", "batch_size", "dropout",
                    "weight_decay", "momentum", "nesterov")
 DATA_FIELDS = ("dataset", "data", "target", "task", "drop_missing", "samples", "noise", "train_fraction")
-NETWORK_FIELDS = ("hidden", "activation", "dtype", "seed", "weight_seed", "epochs")
+NETWORK_FIELDS = ("hidden", "activation", "dtype")
+RUN_FIELDS = ("seed", "weight_seed", "epochs")  # the --help's group "run"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class RunConfig:
     hidden: tuple[int, ...] | None = None
     activation: str = "tanh"
     dtype: str = "float64"
+    # run
     seed: int = 0
     weight_seed: int | None = None      # seeds the weights, shuffling and dropout; None: seed
     epochs: int = 500
@@ -243,7 +245,8 @@ def toml_text(config: RunConfig) -> str:
 
     values = config.to_dict()
     lines = ["# tui-trainer settings: tui-trainer --config FILE.toml (the options given win)"]
-    for title, names in (("data", DATA_FIELDS), ("network", NETWORK_FIELDS), ("training", TRAINING_FIELDS)):
+    groups = (("data", DATA_FIELDS), ("network", NETWORK_FIELDS), ("training", TRAINING_FIELDS), ("run", RUN_FIELDS))
+    for title, names in groups:  # as the options are grouped in --help
         lines.append(f"\n# {title}")
         for name in names:
             if name in values:

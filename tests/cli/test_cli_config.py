@@ -125,6 +125,23 @@ def test_toml_text_is_grouped_and_readable():
     assert "loss" not in text  # None: the data set's default, left out
 
 
+def test_toml_text_puts_each_key_under_its_heading():
+    text = toml_text(RunConfig(dataset="moons", hidden=(8,), loss="mse", weight_seed=3, epochs=20, seed=1))
+    heading, under = None, {}
+    for line in text.splitlines():
+        if line.startswith("# ") and " " not in line[2:]:
+            heading = line[2:]
+        elif "=" in line:
+            under[line.split("=")[0].strip()] = heading
+    # the headings of --help's groups; seed and epochs were under "network"
+    assert {k: v for k, v in under.items() if v != "data"} == {
+        "hidden": "network", "activation": "network", "dtype": "network",
+        **{k: "training" for k in ("loss", "optimizer", "learning_rate", "batch_mode", "batch_size", "dropout",
+                                   "momentum", "nesterov")},
+        "seed": "run", "weight_seed": "run", "epochs": "run"}
+    assert {k for k, v in under.items() if v == "data"} == {"dataset", "drop_missing"}
+
+
 def _toml(tmp_path, text):
     path = tmp_path / "run.toml"
     path.write_text(text)
