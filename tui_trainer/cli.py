@@ -6,7 +6,8 @@ options given on the command line. Every option defaults to None, so the layer o
 line holds exactly the options the user typed.
 
 Exit status: 0 done, 1 the training diverged, 2 a usage, settings, data or file error (one
-line on stderr, never a traceback), 130 stopped by Ctrl+C.
+line on stderr, never a traceback), 130 a headless run stopped by Ctrl+C. The dashboard's
+Ctrl+C is a key like q: it quits, with 0 (SIGTERM and SIGHUP: 128 + the signal's number).
 """
 
 from __future__ import annotations

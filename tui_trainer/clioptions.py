@@ -35,8 +35,8 @@ option names with underscores, --lr as learning_rate: e.g. hidden = [32, 32]), t
 given. tui-trainer --write-config FILE.toml writes them.
 
 exit status: 0 done; 1 the training diverged (try a lower --lr); 2 a bad option, setting, data
-or file (one line on stderr); 130 stopped by Ctrl+C (after the epoch under way; --history and
---save are still written).
+or file (one line on stderr); 130 a --headless run stopped by Ctrl+C (after the epoch under way;
+--history and --save are still written). In the dashboard q and Ctrl+C both quit, with 0.
 
 examples:
   tui-trainer                                     the dashboard, on the spiral
