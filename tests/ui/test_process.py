@@ -98,17 +98,21 @@ def test_a_bad_change_is_refused_and_training_goes_on():
     assert gone(backend.pid)
 
 
+async def until(pilot, predicate, timeout: float = 20.0) -> None:
+    """Let the app run until ``predicate()`` holds, or ``timeout`` seconds have gone."""
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
 async def test_the_dashboard_with_the_training_process_takes_a_key_and_leaves_nothing_behind():
     backend = ProcessBackend(CONFIG)
     app = DashboardApp(CONFIG, backend)
     async with app.run_test(size=(120, 40)) as pilot:
-        deadline = time.monotonic() + 20
-        while app.run_state.epoch < 5 and time.monotonic() < deadline:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.run_state.epoch >= 5)
         assert app.run_state.state == "running" and app.run_state.epoch >= 5
         await pilot.press("plus")
-        while not app.run_state.history.events and time.monotonic() < deadline:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.run_state.history.events)
         assert app.run_state.history.events[0].text == "learning_rate 0.01 -> 0.02"
         pid = backend.pid
         await pilot.press("q")
@@ -124,12 +128,9 @@ async def test_a_training_process_that_dies_leaves_the_dashboard_failed_not_runn
     backend = ProcessBackend(CONFIG)
     app = DashboardApp(CONFIG, backend)
     async with app.run_test(size=(120, 40)) as pilot:
-        deadline = time.monotonic() + 20
-        while app.run_state.epoch < 3 and time.monotonic() < deadline:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.run_state.epoch >= 3)
         os.kill(backend.pid, signal.SIGKILL)
-        while app.run_state.state != "failed" and time.monotonic() < deadline:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.run_state.state == "failed")
         assert app.run_state.state == "failed"
         assert "ended unexpectedly" in app.run_state.failure
         assert app.check_action("toggle_pause", ()) is None and app.check_action("reset", (False,)) is None
