@@ -32,3 +32,16 @@ def test_every_rule_fits_the_panel_and_keeps_every_word(width):
             for formula in (OPTIMIZERS[optimizer].formula.replace(";", " "), LOSSES[loss].formula):
                 for word in formula.split():
                     assert word in words, (optimizer, loss, word)
+
+
+def test_the_rule_shown_is_the_one_the_settings_give():
+    """--nesterov --weight-decay 0.001 showed plain momentum's rule, and the status just "momentum"."""
+    settings = Settings(optimizer="momentum", momentum=0.8, nesterov=True, weight_decay=0.001)
+    text = " ".join(rule_text(settings, "classification", 31).plain.split())
+    assert "w <- w - lr * (dC/dw + mu v)" in text  # torch's nesterov: the step looks ahead
+    assert "dC/dw <- dC/dw + wd w" in text and "mu = 0.8, nesterov, wd = 0.001" in text
+    assert settings.describe_optimizer() == "momentum 0.8 nesterov, wd 0.001"
+    plain = Settings(optimizer="momentum")
+    assert "w <- w - lr * v" in rule_text(plain, "classification", 31).plain
+    assert "wd" not in rule_text(plain, "classification", 31).plain
+    assert Settings(optimizer="adamw").describe_optimizer() == "adamw, wd 0.01"  # its default

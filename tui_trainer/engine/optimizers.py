@@ -179,6 +179,7 @@ class Momentum(SGD):
 
     name = "momentum"
     formula = "v <- mu v + dC/dw;  w <- w - lr * v"
+    nesterov_formula = "v <- mu v + dC/dw;  w <- w - lr * (dC/dw + mu v)"
 
     def __init__(self, params, lr=None, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr, momentum, dampening, nesterov, weight_decay)

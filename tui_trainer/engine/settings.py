@@ -65,6 +65,31 @@ class Settings:
             return 1
         return min(int(self.batch_size), n_train)
 
+    @property
+    def effective_weight_decay(self) -> float:
+        """The weight decay the optimizer uses: the one set, else its default (AdamW 0.01, others 0)."""
+        if self.weight_decay is not None:
+            return float(self.weight_decay)
+        return float(OPTIMIZERS[self.optimizer].default_weight_decay)
+
+    def describe_optimizer(self) -> str:
+        """The optimizer and what changes its rule: ``momentum 0.9 nesterov, wd 0.001``."""
+        text = self.optimizer
+        if self.optimizer == "momentum":
+            text += f" {self.momentum:g}" + (" nesterov" if self.nesterov else "")
+        if self.effective_weight_decay:
+            text += f", wd {self.effective_weight_decay:g}"
+        return text
+
+    def update_formula(self) -> list[str]:
+        """The update rule as it applies with these settings, one assignment a line."""
+        cls = OPTIMIZERS[self.optimizer]
+        nesterov = self.optimizer == "momentum" and self.nesterov
+        lines = [part.strip() for part in (cls.nesterov_formula if nesterov else cls.formula).split(";")]
+        if self.effective_weight_decay and not getattr(cls, "decoupled", False):
+            lines.insert(0, "dC/dw <- dC/dw + wd w")  # L2, as torch.optim's weight_decay
+        return lines
+
     def describe_batch(self, n_train: int | None = None) -> str:
         if self.batch_mode == "batch":
             return "batch GD" if n_train is None else f"batch GD ({n_train})"

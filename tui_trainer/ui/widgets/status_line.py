@@ -73,7 +73,7 @@ def status_groups(run: RunState, palette: dict[str, str] = DEFAULT_PALETTE) -> l
         setting_fields = [
             Text.assemble(("lr ", muted), (f"{settings.learning_rate:.3g}", "bold")),
             Text.assemble(("dropout ", muted), f"{settings.dropout:.2f}"),
-            Text(settings.optimizer),
+            Text(settings.describe_optimizer()),
             Text(settings.describe_batch(n_train)),
         ]
     return [progress, results, setting_fields]

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
-from ...engine import LOSSES, OPTIMIZERS, Settings
+from ...engine import LOSSES, Settings
 
 INDENT = 2  # a formula under its heading
 HANG = 4  # a formula's continuation, under its first line
@@ -74,8 +74,12 @@ def _block(heading: Text, formulas: Iterable[str], width: int) -> Text:
 def update_text(settings: Settings, width: int) -> Text:
     """The optimizer with its learning rate, and its update rule."""
     heading = Text.assemble((settings.optimizer, "bold"), f", lr = {settings.learning_rate:.3g}")
-    formulas = [part.strip() for part in OPTIMIZERS[settings.optimizer].formula.split(";")]
-    return _block(heading, formulas, width)
+    values = []  # the rule's other numbers
+    if settings.optimizer == "momentum":
+        values.append(f"mu = {settings.momentum:g}" + (", nesterov" if settings.nesterov else ""))
+    if settings.effective_weight_decay:
+        values.append(f"wd = {settings.effective_weight_decay:g}")
+    return _block(heading, settings.update_formula() + ([", ".join(values)] if values else []), width)
 
 
 def loss_text(settings: Settings, task: str | None, width: int) -> Text:
