@@ -31,6 +31,8 @@ def test_string_labels_become_named_classes(tmp_path):
     assert set(np.unique(data.y_train)) == {0, 1, 2}
     assert data.n_train + data.n_test == 30 and data.n_train == 24
     assert data.target_mean is None
+    # shown by name (the Run tab, the headless header), as the README says
+    assert "target 'species' (3 classes: setosa, versicolor, virginica)" in data.description
 
 
 def test_labels_keep_their_rows(tmp_path):

@@ -74,7 +74,7 @@ def load_csv(path: str | os.PathLike, *, target: str | None = None, task: str | 
         if len(class_names) > MAX_CLASSES:
             raise DataError(f"{name}: column {target!r} has {len(class_names):,} distinct values, too many "
                             f"classes (at most {MAX_CLASSES}); use --task regression or another --target")
-        what = f"{len(class_names)} classes"
+        what = f"{len(class_names)} classes: {_names(class_names)}"
     else:
         y, class_names = labels.astype(np.float64), None
         what = "regression"
@@ -118,3 +118,9 @@ def _missing_message(name: str, X: np.ndarray, y_missing: np.ndarray, lines: np.
     count = int(cell_missing.sum())
     return (f"{name}: {count} missing value{'s' if count > 1 else ''} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
             f"({where}{more}); fill them in, or drop those rows with --drop-missing")
+
+
+def _names(class_names, at_most: int = 6) -> str:
+    """The first class names, in label order: ``cat, dog`` or ``0, 1, 2, ... (10)``."""
+    shown = ", ".join(str(n) for n in class_names[:at_most])
+    return shown if len(class_names) <= at_most else f"{shown}, ..."
