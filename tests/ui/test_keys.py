@@ -195,7 +195,7 @@ async def test_s_saves_the_run_and_w_writes_the_settings(dashboard, make_app, tm
     assert read_toml(tmp_path / "tui-trainer-spiral.toml")["learning_rate"] == 0.02
     config, trainer = load_run(tmp_path / "tui-trainer-spiral.npz")
     assert trainer.epoch == 2
-    assert any("saved the run" in line.text for line in app.run_state.log)
+    assert any(line.text == "saved tui-trainer-spiral.npz" for line in app.run_state.log)
 
 
 async def test_a_key_while_paused_applies_from_the_next_step_and_is_marked(dashboard, make_app):

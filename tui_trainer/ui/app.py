@@ -95,6 +95,8 @@ class DashboardApp(App[int]):
         Binding("space", "toggle_pause", "Pause/go", id="pause", priority=True),
         Binding("n", "step(1)", "Step", id="step"),
         Binding("r", "reset(False)", "Reset", id="reset"),
+        # before the others in the footer, which a narrow terminal cuts at its right
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("R", "reset(True)", "New seed", id="reseed", show=False),
         Binding("plus,equals_sign", "scale_learning_rate(2)", "LR x2", id="lr-up", key_display="+"),
         Binding("minus,underscore", "scale_learning_rate(0.5)", "LR /2", id="lr-down", key_display="-"),
@@ -104,14 +106,15 @@ class DashboardApp(App[int]):
                 key_display="<", show=False),
         Binding("right_square_bracket", "change_dropout(1)", "Dropout+", id="dropout-up", key_display="]"),
         Binding("left_square_bracket", "change_dropout(-1)", "Dropout-", id="dropout-down", key_display="["),
-        Binding("right_curly_bracket,b", "scale_batch_size(2)", "Batch x2", id="batch-up", key_display="}"),
-        Binding("left_curly_bracket,B", "scale_batch_size(0.5)", "Batch /2", id="batch-down", key_display="{"),
+        Binding("right_curly_bracket,b", "scale_batch_size(2)", "Batch x2", id="batch-up", key_display="}",
+                show=False),
+        Binding("left_curly_bracket,B", "scale_batch_size(0.5)", "Batch /2", id="batch-down", key_display="{",
+                show=False),
         Binding("f", "scale_pace(1)", "Faster", id="faster", show=False),
         Binding("F", "scale_pace(-1)", "Slower", id="slower", show=False),
         Binding("l", "toggle_log", "Log", id="log"),
         Binding("s", "save", "Save", id="save", show=False),
         Binding("w", "write_settings", "Write TOML", id="write", show=False),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
     ]
@@ -253,10 +256,10 @@ class DashboardApp(App[int]):
             text = (f"diverged at epoch {message.epoch}: the cost is not a finite number. "
                     "Weights are back to the start of that epoch; lower the learning rate (-) and press "
                     "space, or r for fresh weights if the cost had already soared.")
-            self.run_state.note("diverged: lower lr (-), then space (or r)", "error")
+            self.run_state.note("diverged: -, then space", "error")  # the side panel's width
             self.notify(text, title="Training diverged", severity="error", timeout=8)
         elif message.reason == "finished":
-            self.run_state.note(f"finished {message.epoch:,} epochs; space goes on")
+            self.run_state.note("finished: space goes on")
         self.refresh_bindings()
         self.update_status()
 
@@ -273,7 +276,8 @@ class DashboardApp(App[int]):
         self.notify(message.text, title="Not applied", severity="warning")
 
     def on_run_saved(self, message: RunSaved) -> None:
-        self.run_state.note(f"saved the run to {message.path}")
+        self.run_state.note(f"saved {os.path.basename(message.path)}")
+        self.notify(message.path, title="Run saved")  # the whole path: the log shows the name only
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self.run_state.failed(message.text, message.ended)
@@ -416,7 +420,6 @@ class DashboardApp(App[int]):
     @needs_network
     def action_save(self) -> None:
         path = os.path.abspath(f"tui-trainer-{self.run_state.info.dataset}.npz")
-        self.run_state.note(f"saving to {os.path.basename(path)}")
         self.backend.send(protocol.Save(path))
 
     @needs_network
@@ -433,7 +436,8 @@ class DashboardApp(App[int]):
         except (OSError, ValueError) as err:
             self.run_state.note(f"cannot write {path}: {err}", "error")
             return
-        self.run_state.note(f"wrote the settings to {os.path.basename(path)}")
+        self.run_state.note(f"wrote {os.path.basename(path)}")
+        self.notify(path, title="Settings written")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
