@@ -41,6 +41,26 @@ async def test_keys_pressed_before_the_network_exists_apply_once_it_does():
         assert settings.dropout == 0.05
         assert backend.session.pace == app.run_state.pace == 50  # f: from 30 to the next pace
         assert app.run_state.settings == settings  # shown as applied
+        # in force from the first step: training was held until the keys had applied
+        assert [(e.epoch, e.text) for e in backend.trainer.history.events][:2] == [
+            (0, "learning_rate 0.01 -> 0.02"), (0, "dropout 0 -> 0.05")]
+
+
+async def test_without_a_pause_among_them_training_goes_on_after_the_early_keys():
+    backend = LateBackend(CONFIG, running=True)
+    app = DashboardApp(CONFIG, backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("plus")
+        backend.release()
+        for _ in range(100):
+            if app.run_state.info is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert backend.session.running and app.run_state.state == "running"
+        backend.run_epochs(1)
+        assert [(e.epoch, e.text) for e in backend.trainer.history.events] == [(0, "learning_rate 0.01 -> 0.02")]
 
 
 async def test_keys_before_a_network_that_never_comes_do_nothing():
@@ -58,4 +78,4 @@ async def test_keys_before_a_network_that_never_comes_do_nothing():
             await pilot.pause(0.01)
         assert app.run_state.state == "failed"
         assert app.check_action("scale_learning_rate", (2,)) is None
-        assert not [c for c in backend.sent if not isinstance(c, protocol.SetPace)]
+        assert [type(c) for c in backend.sent] == [protocol.Pause]  # the hold; no change went

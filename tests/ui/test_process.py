@@ -134,6 +134,7 @@ async def test_a_training_process_that_dies_leaves_the_dashboard_failed_not_runn
         assert app.run_state.state == "failed"
         assert "ended unexpectedly" in app.run_state.failure
         assert app.check_action("toggle_pause", ()) is None and app.check_action("reset", (False,)) is None
+        assert app.choices.disabled  # a new data set or optimizer has nothing to go to
         await pilot.press("q")
 
 

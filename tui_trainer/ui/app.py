@@ -63,6 +63,8 @@ def needs_network(action: Callable) -> Callable:
     def run(self: "DashboardApp", *args) -> None:
         if self.run_state.info is None:
             if self.run_state.state == "starting":
+                if not self.early_actions:  # hold training until they apply: from its first step
+                    self.backend.send(protocol.Pause())
                 self.early_actions.append((action, args))
             return
         action(self, *args)
@@ -246,6 +248,9 @@ class DashboardApp(App[int]):
         for action, args in early:  # the keys pressed while it was being built, in order
             if self.can_run(action.__name__.removeprefix("action_"), args):
                 action(self, *args)
+        if early and started.running and self.run_state.state == "running":
+            # training was held (a Pause went first, see needs_network); the keys did not pause it
+            self.backend.send(protocol.Resume())
 
     def on_epochs_completed(self, message: EpochsCompleted) -> None:
         self.run_state.epochs_done(message.stats)
@@ -281,6 +286,8 @@ class DashboardApp(App[int]):
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self.run_state.failed(message.text, message.ended)
+        if self.run_state.state == "failed":
+            self.choices.disabled = True  # no network to change any more
         self.run_state.note(message.text, "error")
         self.notify(message.text, title="Training stopped", severity="error", timeout=10)
         self.refresh_bindings()
@@ -498,8 +505,10 @@ class DashboardApp(App[int]):
                 continue
             _, name, params = parse_action(binding.action)
             if self.can_run(name, params):  # not check_action: the palette is the screen now
-                yield SystemCommand(f"{binding.description} ({binding.key_display or binding.key})",
-                                    KEY_HELP.get(binding.id, binding.description),
+                # the title is what the palette searches: "learning rate" finds LR x2
+                yield SystemCommand(f"{binding.description} ({binding.key_display or binding.key}): "
+                                    f"{KEY_HELP.get(binding.id, '')}".rstrip(": "),
+                                    f"key {binding.key_display or binding.key}",
                                     partial(self.run_action, binding.action))
         yield SystemCommand("Help: keys, losses, optimizers (?)", "Every key and formula", self.action_help)
 
@@ -517,7 +526,7 @@ def _show(value) -> str:
 
 
 def pace_text(pace: float | None) -> str:
-    return "no limit" if pace is None else f"{pace:g} epochs/s at most"
+    return "no limit" if pace is None else f"{pace:g} epoch{'' if pace == 1 else 's'}/s at most"
 
 
 def run_dashboard(config: RunConfig, resume: str | None = None, pace: float | None = DEFAULT_PACE) -> int:

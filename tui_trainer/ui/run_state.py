@@ -136,6 +136,8 @@ class RunState:
         return events
 
     def paused(self, reason: str, epoch: int) -> None:
+        if self.state == "failed":  # e.g. the answer to a Pause sent before the start failed
+            return
         if reason == "diverged":
             self.state, self.diverged_at = "diverged", epoch
         else:
