@@ -45,3 +45,10 @@ def test_the_rule_shown_is_the_one_the_settings_give():
     assert "w <- w - lr * v" in rule_text(plain, "classification", 31).plain
     assert "wd" not in rule_text(plain, "classification", 31).plain
     assert Settings(optimizer="adamw").describe_optimizer() == "adamw, wd 0.01"  # its default
+
+
+def test_dropout_without_a_hidden_layer_says_it_drops_nothing():
+    """--hidden none --dropout 0.5 trains exactly as dropout 0: the panel said "in training only"."""
+    settings = Settings(dropout=0.5)
+    assert "in training only" in rule_text(settings, "classification", 31, hidden=True).plain
+    assert "nothing to drop" in " ".join(rule_text(settings, "classification", 31, hidden=False).plain.split())

@@ -475,7 +475,7 @@ class DashboardApp(App[int]):
         settings, info = self.run_state.settings, self.run_state.info
         if settings is None or info is None:
             return
-        self.update_rule.show(settings, info.task)
+        self.update_rule.show(settings, info.task, hidden=len(info.sizes) > 2)
         self.choices.show(info, settings, self.dataset_options())
         self.refresh_bindings()
         self.update_status()

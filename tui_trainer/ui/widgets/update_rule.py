@@ -82,7 +82,7 @@ def update_text(settings: Settings, width: int) -> Text:
     return _block(heading, settings.update_formula() + ([", ".join(values)] if values else []), width)
 
 
-def loss_text(settings: Settings, task: str | None, width: int) -> Text:
+def loss_text(settings: Settings, task: str | None, width: int, hidden: bool = True) -> Text:
     """The loss of one example, the cost as the mean loss, and dropout when it is on."""
     heading = Text.assemble("loss of one example: ", (settings.loss, "bold"))
     formulas = [part.strip() for part in re.split(r"\s{3,}", LOSSES[settings.loss].formula)]
@@ -91,16 +91,18 @@ def loss_text(settings: Settings, task: str | None, width: int) -> Text:
     if task == "regression":
         notes.append("y scaled to mean 0, sd 1")
     if settings.dropout:
-        notes.append(f"dropout {settings.dropout:.2f}: in training only")
+        notes.append(f"dropout {settings.dropout:.2f}: in training only" if hidden
+                     else f"dropout {settings.dropout:.2f}: no hidden layer, nothing to drop")
     for note in notes:
         text.append("\n")
         text.append_text(_block(Text(note), [], width))
     return text
 
 
-def rule_text(settings: Settings, task: str | None = None, width: int = 80) -> Text:
-    """The whole aside as one text (the update rule, then the loss)."""
-    return Text("\n").join([update_text(settings, width), loss_text(settings, task, width)])
+def rule_text(settings: Settings, task: str | None = None, width: int = 80, hidden: bool = True) -> Text:
+    """The whole aside as one text (the update rule, then the loss); ``hidden``: whether the
+    network has a hidden layer (dropout has units to drop)."""
+    return Text("\n").join([update_text(settings, width), loss_text(settings, task, width, hidden)])
 
 
 class _Wrapped(Widget):
@@ -144,6 +146,6 @@ class UpdateRule(Vertical):
         yield _Wrapped(id="rule-update")
         yield _Wrapped(id="rule-loss")
 
-    def show(self, settings: Settings, task: str | None) -> None:
+    def show(self, settings: Settings, task: str | None, hidden: bool = True) -> None:
         self.query_one("#rule-update", _Wrapped).set(lambda width: update_text(settings, width))
-        self.query_one("#rule-loss", _Wrapped).set(lambda width: loss_text(settings, task, width))
+        self.query_one("#rule-loss", _Wrapped).set(lambda width: loss_text(settings, task, width, hidden))
