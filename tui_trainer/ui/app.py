@@ -51,13 +51,14 @@ DROPOUT_STEP = 0.05
 PACES: tuple[float | None, ...] = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, None)
 MIN_SIZE = (80, 24)
 EXIT_GRACE = 3.0  # seconds a signalled app has to exit before it is ended outright
-NEEDS_NETWORK = {"toggle_pause", "step", "reset", "scale_learning_rate", "change_dropout", "scale_batch_size",
-                 "save", "write_settings"}
+NEEDS_NETWORK: set[str] = set()  # the actions marked @needs_network
 
 
 def needs_network(action: Callable) -> Callable:
     """An action on the network: pressed while the first network is being built (the first
-    second after launch), it waits and runs once the network is there, instead of being lost."""
+    second after launch), it waits and runs once the network is there, instead of being lost;
+    with no network at all (the training side failed) it is off."""
+    NEEDS_NETWORK.add(action.__name__.removeprefix("action_"))
 
     @wraps(action)
     def run(self: "DashboardApp", *args) -> None:
