@@ -261,7 +261,8 @@ def child_main(conn, config: RunConfig, resume: str | None, running: bool, log_p
         traceback.print_exc()
         with contextlib.suppress(Exception):
             outbox.flush()
-            conn.send(Failed(f"training stopped: {type(err).__name__}: {err}", traceback.format_exc(), ended=True))
+            conn.send(Failed(f"training stopped: {type(err).__name__}: {err}", traceback.format_exc(),
+                             ended=True))
     finally:
         conn.close()
 
