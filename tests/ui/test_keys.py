@@ -479,6 +479,23 @@ async def test_the_size_choice_offers_no_batch_larger_than_the_train_part(dashbo
         assert max(sizes) == 100 and 32 in sizes and 64 in sizes
 
 
+async def test_the_size_choice_shows_what_a_step_takes_in_every_batch_mode(dashboard, make_app):
+    """Batch GD showed "32" (the mini-batch size kept aside) beside a status of "batch GD (100)"."""
+    from textual.widgets import Select
+
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        select = app.query_one("#choice-batch_size", Select)
+        assert select.value == 32 and not select.disabled
+        for mode, shown in (("batch", 100), ("sgd", 1), ("mini-batch", 32)):
+            app.choices.post_message(ChoicesPane.Changed("batch_mode", mode))
+            await pilot.pause()
+            assert select.value == shown, mode
+            assert select.disabled == (mode != "mini-batch")
+        # shown, never sent: the size stays 32 for mini-batch
+        assert not [c for c in backend.sent if isinstance(c, Change) and "batch_size" in c.changes]
+
+
 async def test_a_csv_run_can_switch_to_a_built_in_set_and_back(dashboard, make_app, tmp_path):
     """--data FILE --drop-missing: choosing a built-in set was refused (drop_missing needs a CSV
     file), and once on a built-in set the CSV file was gone from the choices."""

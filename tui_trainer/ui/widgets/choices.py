@@ -95,7 +95,8 @@ class ChoicesPane(Vertical):
             "loss": settings.loss,
             "optimizer": settings.optimizer,
             "batch_mode": settings.batch_mode,
-            "batch_size": settings.batch_size,
+            # what a step takes: batch GD all of the train part, SGD one (the size is kept for mini-batch)
+            "batch_size": {"batch": info.n_train, "sgd": 1}.get(settings.batch_mode, settings.batch_size),
             "activation": info.activation,
             "hidden": hidden,
         }
