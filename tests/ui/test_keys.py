@@ -267,6 +267,20 @@ async def test_the_select_widgets_reach_the_engine(dashboard, make_app):
         assert backend.trainer.settings.optimizer == "sgd"
 
 
+async def test_the_footers_keys_work_while_a_choice_list_is_open(dashboard, make_app):
+    """The lists' type-to-search took +, -, ] and [: the footer offered them and they did nothing."""
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        app.query_one("#choice-dataset").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#choice-dataset").expanded
+        await pilot.press("plus", "right_square_bracket")
+        await pilot.pause()
+        assert app.run_state.settings.learning_rate == 0.02 and app.run_state.settings.dropout == 0.05
+        assert app.run_state.info.dataset == "spiral"  # the list's choice unchanged
+
+
 @pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
 async def test_divergence_pauses_then_a_lower_rate_and_space_go_on(dashboard, make_app):
     config = RunConfig(dataset="sine", samples=200, noise=0.2, train_fraction=0.7, seed=0, optimizer="sgd",

@@ -85,7 +85,9 @@ class ChoicesPane(Vertical):
         for name, label in CHOICES:
             with Horizontal(classes="choice"):
                 yield Label(label, classes="choice-label")
-                yield Select(initial[name], compact=True, allow_blank=False, id=f"choice-{name}")
+                # no type-to-search: it took the keys the footer offers (+, -, ], [) while a list was open
+                yield Select(initial[name], compact=True, allow_blank=False, type_to_search=False,
+                             id=f"choice-{name}")
 
     def show(self, info: RunInfo, settings: Settings, dataset_options: list[tuple[str, Any]] | None = None) -> None:
         """Show the run's values, with the losses that can train its task (posts nothing)."""
