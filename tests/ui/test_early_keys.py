@@ -18,6 +18,16 @@ class LateBackend(InProcessBackend):
         super().connect(self.deliver)
 
 
+async def release(pilot, backend: LateBackend, until) -> None:
+    """Let the training side start, then run the app until ``until()`` holds (1 s at most)."""
+    backend.release()
+    for _ in range(100):
+        if until():
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 async def test_keys_pressed_before_the_network_exists_apply_once_it_does():
     backend = LateBackend(CONFIG, running=True)
     app = DashboardApp(CONFIG, backend, clock=fixed_clock)
@@ -27,12 +37,7 @@ async def test_keys_pressed_before_the_network_exists_apply_once_it_does():
         assert app.check_action("scale_learning_rate", (2,))  # not dimmed while starting
         await pilot.press("plus", "right_square_bracket", "space", "f")
         await pilot.pause()
-        backend.release()
-        for _ in range(100):
-            if app.run_state.info is not None:
-                break
-            await pilot.pause(0.01)
-        await pilot.pause()
+        await release(pilot, backend, lambda: app.run_state.info is not None)
         assert backend.session.running is False and app.run_state.state == "paused"  # the space
         await pilot.press("n")  # one epoch: the changes apply at its first step
         await pilot.pause()
@@ -52,12 +57,7 @@ async def test_without_a_pause_among_them_training_goes_on_after_the_early_keys(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("plus")
-        backend.release()
-        for _ in range(100):
-            if app.run_state.info is not None:
-                break
-            await pilot.pause(0.01)
-        await pilot.pause()
+        await release(pilot, backend, lambda: app.run_state.info is not None)
         assert backend.session.running and app.run_state.state == "running"
         backend.run_epochs(1)
         assert [(e.epoch, e.text) for e in backend.trainer.history.events] == [(0, "learning_rate 0.01 -> 0.02")]
@@ -71,11 +71,7 @@ async def test_keys_before_a_network_that_never_comes_do_nothing():
     app = DashboardApp(bad, backend, clock=fixed_clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("plus")
-        backend.release()
-        for _ in range(100):
-            if app.run_state.state == "failed":
-                break
-            await pilot.pause(0.01)
+        await release(pilot, backend, lambda: app.run_state.state == "failed")
         assert app.run_state.state == "failed"
         assert app.check_action("scale_learning_rate", (2,)) is None
         assert [type(c) for c in backend.sent] == [protocol.Pause]  # the hold; no change went

@@ -29,28 +29,32 @@ def wrap_formula(formula: str, width: int, rest_width: int | None = None) -> lis
     as possible, after an operator (+ - * /) if it can be, else the latest that fits."""
     lines: list[str] = []
     rest = formula.strip()
-    while len(rest) > (width if not lines else rest_width or width):
-        width = width if not lines else rest_width or width
-        best = None  # (depth, next to '=', not after an operator, -position): the least is taken
-        depth = 0
-        for i, ch in enumerate(rest):
-            if i > width:
-                break
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-            elif ch == " " and i > 0 and rest[i - 1] != " ":
-                # "t = 1" and "w <- ..." stay whole: no break next to "=" or "<-"
-                at_equals = "=" in (rest[i - 1], rest[i + 1:i + 2]) or "<-" in (rest[i - 2:i], rest[i + 1:i + 3])
-                key = (depth, at_equals, rest[i - 1] not in "+-*/", -i)
-                best = key if best is None or key < best else best
-        if best is None:
+    while len(rest) > (limit := width if not lines else rest_width or width):
+        cut = _best_space(rest, limit)
+        if cut is None:
             break
-        lines.append(rest[:-best[-1]].rstrip())
-        rest = rest[-best[-1] + 1:].lstrip()
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut + 1:].lstrip()
     lines.append(rest)
     return lines
+
+
+def _best_space(text: str, limit: int) -> int | None:
+    """Where to break ``text`` within ``limit`` characters (see ``wrap_formula``); None: nowhere."""
+    best_key, best_at = None, None
+    depth = 0
+    for i, ch in enumerate(text[:limit + 1]):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == " " and i > 0 and text[i - 1] != " ":
+            # "t = 1" and "w <- ..." stay whole: no break next to "=" or "<-"
+            at_equals = "=" in (text[i - 1], text[i + 1:i + 2]) or "<-" in (text[i - 2:i], text[i + 1:i + 3])
+            key = (depth, at_equals, text[i - 1] not in "+-*/", -i)  # the least is taken
+            if best_key is None or key < best_key:
+                best_key, best_at = key, i
+    return best_at
 
 
 def _block(heading: Text, formulas: Iterable[str], width: int) -> Text:
@@ -65,7 +69,8 @@ def _block(heading: Text, formulas: Iterable[str], width: int) -> Text:
         out.append_text(Text(" " * INDENT) + piece if n else piece)
         out.append("\n")
     for formula in formulas:
-        for n, line in enumerate(wrap_formula(formula, max(8, width - INDENT), max(8, width - INDENT - HANG))):
+        lines = wrap_formula(formula, max(8, width - INDENT), max(8, width - INDENT - HANG))
+        for n, line in enumerate(lines):
             out.append(" " * (INDENT + (HANG if n else 0)) + line + "\n", style="italic")
     out.rstrip()
     return out
