@@ -5,7 +5,10 @@
 Prints samples per second of training (the steps only; "with eval" adds the per-epoch
 evaluation of the train and test costs that the dashboard shows) and the ratios:
 ours float64 / scikit-learn (float64), ours float32 / PyTorch (float32), and, on W3, the
-fraction of the machine's matmul peak (a large GEMM timed here, same dtype and threads).
+fraction of the machine's matmul peak (a large GEMM timed here, same dtype and threads),
+beside the fraction that the step's two large products reach by themselves: how near a step
+can come on this CPU. The header names the CPU and the BLAS kernels, which move these figures
+most (an AVX-512 machine's peak rises more than a small product's rate does).
 Needs the `bench` extra (scikit-learn, threadpoolctl); PyTorch is used where installed, and our
 compiled optimizer steps where numba is (the `fast` extra; --numpy-only leaves them out).
 """
@@ -13,6 +16,7 @@ compiled optimizer steps where numba is (the `fast` extra; --numpy-only leaves t
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -143,6 +147,26 @@ def matmul_peak(dtype: str, size: int = 2048, repeats: int = 5) -> float:
     return 2 * size**3 / best
 
 
+def products_rate(w: Workload, dtype: str, repeats: int = 200) -> float:
+    """FLOP/s of a step's two large products alone, at the workload's shapes (the forward
+    product and the first layer's weight gradient, on one batch), kept hot in cache: the
+    best rate any implementation's step could reach, since the rest of a step adds time but
+    next to no FLOPs. Counted with the step's FLOPs, as the step's rate is."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(w.batch, w.n_features)).astype(dtype)
+    W = rng.normal(size=(w.n_features, w.hidden[0])).astype(dtype)
+    Z, G = np.empty((w.batch, w.hidden[0]), dtype), np.empty_like(W)
+
+    def both():
+        for _ in range(repeats):
+            np.matmul(X, W, out=Z)
+            np.matmul(X.T, Z, out=G)
+
+    both()
+    best = min(_timed(both) for _ in range(5)) / repeats
+    return flops_per_sample(w) * w.batch / best
+
+
 def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
@@ -157,6 +181,17 @@ def flops_per_sample(w: Workload) -> float:
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         total += 2 * a * b * (2 if i == 0 else 3)
     return total
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return f"{line.split(':', 1)[1].strip()} x {os.cpu_count()}"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores"
 
 
 def main() -> None:
@@ -179,16 +214,20 @@ def main() -> None:
     chosen = [w for w in WORKLOADS if not args.only or w.name in args.only.split(",")]
     blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
     default_threads = blas[0]["num_threads"] if blas else 1
-    names = ", ".join(f"{lib['internal_api']} {lib.get('version')}" for lib in blas)
+    names = ", ".join(f"{lib['internal_api']} {lib.get('version')} ({lib.get('architecture', '?')} kernels)"
+                      for lib in blas)
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        names += f", OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}"
     if args.numpy_only:
         fused.ENABLED = False
     steps = "compiled by numba (one pass)" if fused.kernels() is not None else "NumPy"
-    print(f"# BLAS: {names}, {default_threads} threads by default; PyTorch threads {args.torch_threads}; "
+    print(f"# CPU: {cpu_model()}; BLAS: {names}, {default_threads} threads by default; PyTorch threads {args.torch_threads}; "
           f"samples/s: the best of {REPEATS} runs each; our optimizer steps: {steps} "
           f"from {fused.FUSED_FROM:,} parameters")
     print(HEADER)
     rows = []
     peaks = {"float64": 0.0, "float32": 0.0}
+    products = {"float64": 0.0, "float32": 0.0}
     for w in chosen:
         if args.quick:
             w = Workload(**{**w.__dict__, "epochs": max(1, w.epochs // 5)})
@@ -209,6 +248,7 @@ def main() -> None:
                     with threadpool_limits(threads):
                         for dtype in peaks:
                             peaks[dtype] = max(peaks[dtype], matmul_peak(dtype))
+                            products[dtype] = max(products[dtype], products_rate(w, dtype))
             o64, o64_eval, sk, o32, o32_eval, pt = (max(column) for column in zip(*runs))
             # each round's ratio, of two runs made back to back: their spread shows how steady
             # the comparison was in this run, beside the best-of ratio
@@ -219,12 +259,14 @@ def main() -> None:
     if any(w.name == "W3" for w in chosen):
         w3, threads = next((r[0], r[2]) for r in rows if r[0].name == "W3")
         print()
-        print(f"| W3 share of matmul peak ({threads} threads) | dtype | peak GFLOP/s | ours GFLOP/s (sgd) | fraction |")
-        print("|---|---|---|---|---|")
+        print(f"| W3 share of matmul peak ({threads} threads) | dtype | peak GFLOP/s | ours GFLOP/s (sgd) | fraction "
+              "| its two large products alone: fraction |")
+        print("|---|---|---|---|---|---|")
         for dtype, column in (("float64", 3), ("float32", 6)):
             peak = peaks[dtype]
             rate = next(r[column] for r in rows if r[0].name == "W3" and r[1] == "sgd") * flops_per_sample(w3)
-            print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} |")
+            print(f"| | {dtype} | {peak / 1e9:.1f} | {rate / 1e9:.1f} | {rate / peak:.2f} "
+                  f"| {products[dtype] / peak:.2f} |")
 
 
 HEADER = ("| workload | opt | threads | ours f64 samples/s | (with eval) | sklearn f64 | ours/sklearn | (rounds) "
