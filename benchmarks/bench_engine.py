@@ -184,14 +184,20 @@ def flops_per_sample(w: Workload) -> float:
 
 
 def cpu_model() -> str:
+    """The CPU's name, core count and widest vector unit, from /proc/cpuinfo where there is one."""
+    name, flags = "", set()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return f"{line.split(':', 1)[1].strip()} x {os.cpu_count()}"
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and not name:
+                    name = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    flags = set(value.split())
     except OSError:
         pass
-    return f"{os.cpu_count()} cores"
+    vector = next((label for flag, label in (("avx512f", "AVX-512"), ("avx2", "AVX2")) if flag in flags), "")
+    return ", ".join(part for part in (f"{name or 'unknown'} x {os.cpu_count()}", vector) if part)
 
 
 def main() -> None:
