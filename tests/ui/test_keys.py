@@ -267,6 +267,29 @@ async def test_the_select_widgets_reach_the_engine(dashboard, make_app):
         assert backend.trainer.settings.optimizer == "sgd"
 
 
+@pytest.mark.parametrize("width", [80, 100, 110, 160])
+async def test_the_footer_shows_each_of_its_keys_whole(dashboard, make_app, width):
+    """At 80 and 100 columns the footer ran past its right edge and was cut mid-word ("] Dropou")."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey, FooterLabel
+
+    app, _ = make_app()
+    async with dashboard(app, (width, 30)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        shown = [w for w in footer.query("FooterKey, FooterLabel") if w.display and w.region.width]
+        assert any(isinstance(w, FooterKey) and w.key == "q" for w in shown)
+        assert any(isinstance(w, FooterLabel) and "Dropout" in str(w.render()) for w in shown)
+        palette = [w for w in shown if w.has_class("-command-palette")]  # docked at the right
+        limit = palette[0].region.x if palette else footer.region.right
+        for widget in shown:
+            if widget not in palette:
+                assert widget.region.right <= limit, (width, widget, widget.region, limit)
+        # the keys that grouped entries stand for are all still bound, described in full for ? and ctrl+p
+        descriptions = {b.description for _, b, _, _ in app.screen.active_bindings.values()}
+        assert {"LR x2", "LR /2", "Dropout+", "Dropout-"} <= descriptions
+
+
 async def test_the_footers_keys_work_while_a_choice_list_is_open(dashboard, make_app):
     """The lists' type-to-search took +, -, ] and [: the footer offered them and they did nothing."""
     app, backend = make_app()

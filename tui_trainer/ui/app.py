@@ -50,6 +50,8 @@ DROPOUT_STEP = 0.05
 # Epochs a second the dashboard allows, slowest first (None: as fast as the machine goes).
 PACES: tuple[float | None, ...] = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, None)
 MIN_SIZE = (80, 24)
+LR_KEYS = Binding.Group("LR")
+DROPOUT_KEYS = Binding.Group("Dropout")
 EXIT_GRACE = 3.0  # seconds a signalled app has to exit before it is ended outright
 NEEDS_NETWORK: set[str] = set()  # the actions marked @needs_network
 
@@ -101,14 +103,20 @@ class DashboardApp(App[int]):
         # before the others in the footer, which a narrow terminal cuts at its right
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("R", "reset(True)", "New seed", id="reseed", show=False),
-        Binding("plus,equals_sign", "scale_learning_rate(2)", "LR x2", id="lr-up", key_display="+"),
-        Binding("minus,underscore", "scale_learning_rate(0.5)", "LR /2", id="lr-down", key_display="-"),
+        # each pair one footer entry, "+ - LR": cut at its right, an 80-column footer
+        # showed "] Dropou"
+        Binding("plus,equals_sign", "scale_learning_rate(2)", "LR x2", id="lr-up", key_display="+",
+                group=LR_KEYS),
+        Binding("minus,underscore", "scale_learning_rate(0.5)", "LR /2", id="lr-down", key_display="-",
+                group=LR_KEYS),
         Binding("greater_than_sign,full_stop", "scale_learning_rate(1.25)", "LR x1.25", id="lr-up-fine",
                 key_display=">", show=False),
         Binding("less_than_sign,comma", "scale_learning_rate(0.8)", "LR /1.25", id="lr-down-fine",
                 key_display="<", show=False),
-        Binding("right_square_bracket", "change_dropout(1)", "Dropout+", id="dropout-up", key_display="]"),
-        Binding("left_square_bracket", "change_dropout(-1)", "Dropout-", id="dropout-down", key_display="["),
+        Binding("right_square_bracket", "change_dropout(1)", "Dropout+", id="dropout-up", key_display="]",
+                group=DROPOUT_KEYS),
+        Binding("left_square_bracket", "change_dropout(-1)", "Dropout-", id="dropout-down", key_display="[",
+                group=DROPOUT_KEYS),
         Binding("right_curly_bracket,b", "scale_batch_size(2)", "Batch x2", id="batch-up", key_display="}",
                 show=False),
         Binding("left_curly_bracket,B", "scale_batch_size(0.5)", "Batch /2", id="batch-down", key_display="{",
