@@ -103,8 +103,8 @@ class DashboardApp(App[int]):
         # before the others in the footer, which a narrow terminal cuts at its right
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("R", "reset(True)", "New seed", id="reseed", show=False),
-        # each pair one footer entry, "+ - LR": cut at its right, an 80-column footer
-        # showed "] Dropou"
+        # each pair one footer entry ("+ - LR"), so the footer fits 80 columns (it was cut at
+        # "] Dropou")
         Binding("plus,equals_sign", "scale_learning_rate(2)", "LR x2", id="lr-up", key_display="+",
                 group=LR_KEYS),
         Binding("minus,underscore", "scale_learning_rate(0.5)", "LR /2", id="lr-down", key_display="-",
