@@ -19,3 +19,9 @@ def not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
 def no_such_directory(path: str | Path, directory: str | Path) -> str:
     """An output file whose directory is not there: the whole line."""
     return f"cannot write {path}: the directory {directory} does not exist; create it first"
+
+
+def cannot_write(path: str | Path, err: OSError, way_out: str) -> str:
+    """An output file that could not be written: the whole line, naming ``path`` (not the
+    temporary file an atomic write was using) and the system's reason."""
+    return f"cannot write {path}: {err.strerror or err}; {way_out}"

@@ -198,6 +198,29 @@ async def test_s_saves_the_run_and_w_writes_the_settings(dashboard, make_app, tm
     assert any(line.text == "saved tui-trainer-spiral.npz" for line in app.run_state.log)
 
 
+async def test_a_save_or_write_that_fails_says_why_and_training_goes_on(dashboard, make_app, tmp_path,
+                                                                        monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    app, backend = make_app()
+    gone.rmdir()  # the directory the dashboard started in is no more: nothing can be written there
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.press("space")
+        await pilot.press("s", "w")
+        await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert app.run_state.state == "running" and backend.session.running is True
+    titles = [title for title, _ in shown]
+    assert titles.count("Not written") == 2, shown
+    for name in ("tui-trainer-spiral.npz", "tui-trainer-spiral.toml"):
+        text = next(message for title, message in shown if name in message)
+        # the file asked for, the system's reason and the way out; not the temporary file's name
+        assert text.startswith(f"cannot write {gone / name}: No such file or directory; ")
+        assert "directory you can write to" in text and ".tmp" not in text
+        assert any(line.text == text and line.kind == "error" for line in app.run_state.log)
+
+
 async def test_a_key_while_paused_applies_from_the_next_step_and_is_marked(dashboard, make_app):
     app, backend = make_app()
     async with dashboard(app, SIZE) as pilot:

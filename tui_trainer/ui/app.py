@@ -25,7 +25,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from ..config import RunConfig
+from ..config import RunConfig, write_toml
+from ..filemessages import cannot_write
 from ..data import DATASETS
 from ..engine import MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE, LOSSES, Change, Reset, apply_changes
 from . import protocol
@@ -34,7 +35,7 @@ from .backends import TrainingBackend
 from .messages import (CommandRefused, EpochsCompleted, RunSaved, RunStarted, TrainingFailed, TrainingPaused,
                        TrainingResumed, message_for)
 from .run_state import RunState
-from .session import config_with_settings
+from .session import WRITE_WAY_OUT, config_with_settings
 from .widgets.choices import ChoicesPane, hidden_label
 from .widgets.cost_chart import CostChart
 from .widgets.event_log import EventLog
@@ -73,6 +74,16 @@ def needs_network(action: Callable) -> Callable:
         action(self, *args)
 
     return run
+
+
+def start_directory() -> str:
+    """The directory the dashboard was started in, where ``s`` and ``w`` write. Read once: a
+    directory removed while the dashboard runs then fails to be written to, with a message,
+    instead of failing to be named."""
+    try:
+        return os.getcwd()
+    except OSError:  # already removed when we started: a write will say so
+        return "."
 
 
 class DashboardApp(App[int]):
@@ -149,6 +160,7 @@ class DashboardApp(App[int]):
         # the CSV file of a --data run (its name as shown, its task, its fields), so the user can
         # go back to it after trying a built-in set
         self.csv: tuple[str, str, dict] | None = None
+        self.files_dir = start_directory()  # where s and w write
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -290,8 +302,16 @@ class DashboardApp(App[int]):
         self.notify(message.text, title="Not applied", severity="warning")
 
     def on_run_saved(self, message: RunSaved) -> None:
+        if message.error:
+            self.not_written(message.error)
+            return
         self.run_state.note(f"saved {os.path.basename(message.path)}")
         self.notify(message.path, title="Run saved")  # the whole path: the log shows the name only
+
+    def not_written(self, text: str) -> None:
+        """A file the user asked for could not be written; training goes on as it was."""
+        self.run_state.note(text, "error")
+        self.notify(text, title="Not written", severity="error", timeout=10)
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self.run_state.failed(message.text, message.ended)
@@ -435,22 +455,20 @@ class DashboardApp(App[int]):
 
     @needs_network
     def action_save(self) -> None:
-        path = os.path.abspath(f"tui-trainer-{self.run_state.info.dataset}.npz")
+        path = os.path.join(self.files_dir, f"tui-trainer-{self.run_state.info.dataset}.npz")
         self.backend.send(protocol.Save(path))
 
     @needs_network
     def action_write_settings(self) -> None:
-        path = os.path.abspath(f"tui-trainer-{self.run_state.info.dataset}.toml")
+        path = os.path.join(self.files_dir, f"tui-trainer-{self.run_state.info.dataset}.toml")
+        run = self.run_state
         try:
-            from ..config import write_toml
-        except ImportError:
-            self.run_state.note("cannot write TOML: tui_trainer.config.write_toml is missing", "error")
-            return
-        try:
-            run = self.run_state
             write_toml(path, config_with_settings(run.config, run.settings, run.info.seed))
-        except (OSError, ValueError) as err:
-            self.run_state.note(f"cannot write {path}: {err}", "error")
+        except OSError as err:
+            self.not_written(cannot_write(path, err, WRITE_WAY_OUT))
+            return
+        except ValueError as err:
+            self.not_written(f"cannot write {path}: {err}")
             return
         self.run_state.note(f"wrote {os.path.basename(path)}")
         self.notify(path, title="Settings written")

@@ -50,7 +50,10 @@ class CommandRefused(Message):
 
 @dataclass
 class RunSaved(Message):
+    """The run was saved to ``path``, or ``error`` says why it was not."""
+
     path: str
+    error: str = ""
 
 
 @dataclass
@@ -75,7 +78,7 @@ def message_for(reply: protocol.Reply) -> Message:
     if isinstance(reply, protocol.Refused):
         return CommandRefused(reply.text)
     if isinstance(reply, protocol.Saved):
-        return RunSaved(reply.path)
+        return RunSaved(reply.path, reply.error)
     if isinstance(reply, protocol.Failed):
         return TrainingFailed(reply.text, reply.detail, reply.ended)
     return TrainingFailed(f"unexpected reply from the training side: {reply!r}")

@@ -131,7 +131,11 @@ class Refused:
 
 @dataclass(frozen=True)
 class Saved:
+    """The answer to ``Save``: the run is in ``path``, or, if ``error`` (one line) says why
+    not, nothing was written there and training goes on."""
+
     path: str
+    error: str = ""
 
 
 @dataclass(frozen=True)

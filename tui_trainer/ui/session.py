@@ -11,8 +11,14 @@ from typing import Callable
 
 from ..config import RunConfig
 from ..engine import LOSSES, Change, Reset, Settings, Trainer
+from ..filemessages import cannot_write
+from ..runfile import save_run
 from .protocol import (Command, Epochs, Failed, Pause, Paused, Quit, Rebuild, Refused, Reply, Resume,
                        Resumed, RunInfo, Save, Saved, SetPace, Started, Step)
+
+
+# What to do when the dashboard cannot write a file: it writes to the directory it started in.
+WRITE_WAY_OUT = "start tui-trainer in a directory you can write to"
 
 
 def config_with_settings(config: RunConfig, settings: Settings, seed: int | None = None) -> RunConfig:
@@ -154,15 +160,13 @@ class TrainingSession:
 
     def _save(self, path: str) -> None:
         try:
-            from ..runfile import save_run
-        except ImportError as err:
-            self.emit(Failed(f"cannot save: tui_trainer.runfile is missing ({err})"))
-            return
-        try:
             save_run(path, config_with_settings(self.config, self.trainer.settings, self.trainer.seed),
                      self.trainer)
-        except Exception as err:  # noqa: BLE001
-            self.emit(Failed(f"cannot save {path}: {one_line(err)}", traceback.format_exc()))
+        except OSError as err:
+            self.emit(Saved(path, cannot_write(path, err, WRITE_WAY_OUT)))
+            return
+        except Exception as err:  # noqa: BLE001 - not saved, and training goes on
+            self.emit(Saved(path, f"cannot save {path}: {one_line(err)}"))
             return
         self.emit(Saved(path))
 
