@@ -7,6 +7,7 @@ from tui_trainer.engine import Change, Reset
 from tui_trainer.ui import protocol
 from tui_trainer.ui.widgets.choices import ChoicesPane
 from tui_trainer.ui.widgets.cost_chart import CostChart
+from tui_trainer.ui.widgets.gap_chart import GapChart
 from tui_trainer.ui.widgets.help_screen import HelpScreen
 
 # pinned, so the tests do not follow the catalogue's defaults (100 examples to train on)
@@ -425,6 +426,46 @@ async def test_charts_keep_their_lines_apart_without_colour(dashboard, make_app,
     assert "⢕⢕ train" in header and "▞▞ test" in header
     assert any("\u2801" <= c <= "\u28ff" for c in plot) and any(c in "▘▝▀▖▌▞▛▗▚▐▜▄▙▟" for c in plot)
     assert "train" not in plot and "test" not in plot
+
+
+def vertical_lines(plot: str) -> int:
+    """How many columns inside a plot's frame are mostly '│': the vertical lines drawn."""
+    rows = [line[8:-1] for line in plot.splitlines()[1:-2]]  # inside the frame, labels off
+    width = min(len(row) for row in rows)
+    return sum(sum(row[c] == "│" for row in rows) > len(rows) // 2 for c in range(width))
+
+
+async def test_only_a_change_draws_a_vertical_line(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 30)
+        app.redraw_all()
+        await pilot.pause()
+        gap = app.query_one(GapChart)
+        plot = gap.plt.uncolorize(gap.plt.build())
+        assert app.run_state.history.best_test_epoch() is not None
+        # the lowest test cost has its marker on the line, not a vertical line like a change's
+        assert "◆ lowest test cost" in gap.header(gap.size.width).plain and "◆" in plot
+        assert vertical_lines(plot) == 0
+        await pilot.press("plus")
+        await step(pilot, 10)
+        app.redraw_all()
+        await pilot.pause()
+        assert "│ change" in gap.header(gap.size.width).plain
+        assert vertical_lines(gap.plt.uncolorize(gap.plt.build())) == 1
+
+
+async def test_a_new_network_paused_before_its_first_epoch_says_how_to_go_on(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await step(pilot, 3)
+        await pilot.press("r")
+        await pilot.pause()
+        app.redraw_all()
+        await pilot.pause()
+        chart = app.query_one(CostChart)
+        assert app.run_state.state == "paused" and not len(app.run_state.history)
+        assert "paused: space trains, n one epoch" in chart.plt.uncolorize(chart.plt.build())
 
 
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):

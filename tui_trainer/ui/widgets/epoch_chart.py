@@ -149,4 +149,6 @@ class EpochChart(PlotextPlot):
         plt.xlim(0, 1)
         plt.ylim(0, 1)
         plt.yticks([])
-        plt.text("waiting for the first epoch", 0.5, 0.5, alignment="center")
+        text = ("paused: space trains, n one epoch" if self.run_state.state == "paused"
+                else "waiting for the first epoch")
+        plt.text(text, 0.5, 0.5, alignment="center")

@@ -11,7 +11,8 @@ BEST_MARKER = "◆"
 
 
 class GapChart(EpochChart):
-    """Test cost minus train cost per epoch, a zero line, and the epoch of the lowest test cost."""
+    """Test cost minus train cost per epoch, a zero line, and the epoch of the lowest test cost:
+    a marker on the gap's line, and no vertical line, which would look like a change's mark."""
 
     def draw(self, plt, columns: int) -> None:
         history = self.run_state.history
@@ -30,7 +31,6 @@ class GapChart(EpochChart):
         self.value_axis(plt, shown, include=(0.0,))
         i = int(np.searchsorted(x, best)) if best is not None else len(x)
         if i < len(x) and x[i] == best:
-            plt.vertical_line(best, color=self.color("success"))
             plt.scatter([best], [float(gap[i])], marker=BEST_MARKER, color=self.color("success"))
             label = f"lowest test cost: epoch {best:,}"
             if self.size.width - 12 < len(label) + 30:  # keep room for the title
