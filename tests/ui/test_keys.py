@@ -7,6 +7,7 @@ from tui_trainer.engine import Change, Reset
 from tui_trainer.ui import protocol
 from tui_trainer.ui.widgets.choices import ChoicesPane
 from tui_trainer.ui.widgets.cost_chart import CostChart
+from tui_trainer.ui.widgets.event_log import EventLog
 from tui_trainer.ui.widgets.gap_chart import GapChart
 from tui_trainer.ui.widgets.help_screen import HelpScreen
 
@@ -466,6 +467,22 @@ async def test_a_new_network_paused_before_its_first_epoch_says_how_to_go_on(das
         chart = app.query_one(CostChart)
         assert app.run_state.state == "paused" and not len(app.run_state.history)
         assert "paused: space trains, n one epoch" in chart.plt.uncolorize(chart.plt.build())
+
+
+async def test_the_change_log_shows_its_newest_entries_whole(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        log = app.query_one(EventLog)
+        app.run_state.note("an older entry")
+        words = [f"word{i}" for i in range(12)]  # far wider than the side column
+        app.run_state.note(" ".join(words))
+        await pilot.pause()
+        rows, width = log.render().plain.splitlines(), log.content_region.width
+    assert 20 < width < 40 and max(len(row) for row in rows) <= width
+    assert " ".join(" ".join(rows).split()[-len(words):]) == " ".join(words)  # wrapped, not cut
+    assert rows[-1].startswith(" " * 6)  # the wrapped rows sit under the text, not the epoch
+    assert any(row.endswith("an older entry") for row in rows)
 
 
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):
