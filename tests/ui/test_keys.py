@@ -257,6 +257,13 @@ async def test_choosing_a_data_set_starts_a_new_network_with_a_fitting_loss(dash
         assert backend.trainer.settings.loss == "mse"
         assert app.run_state.info.dataset == "sine"
         assert "standardised" in app.query_one(CostChart).titles()[0]
+        # the loss changed with the data set: the log says so
+        assert app.run_state.log[-2].text == ("data set -> sine, loss cross_entropy -> mse (for regression): "
+                                              "new network")
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("dataset", "moons"))
+        await pilot.pause()
+        assert backend.trainer.settings.loss == "mse"  # it serves classes too: kept, and nothing said
+        assert app.run_state.log[-2].text == "data set -> moons: new network"
 
 
 async def test_choosing_hidden_layers_rebuilds_the_network(dashboard, make_app):

@@ -350,9 +350,11 @@ class DashboardApp(App[int]):
                 source = dict(dataset=value, data=None, target=None, task=None, drop_missing=False,
                               train_fraction=None)
             loss = config.loss if task is not None and task in LOSSES[config.loss].tasks else None
+            text = f"data set -> {value}"
+            if loss is None and task is not None:  # the loss cannot serve this task: say so
+                text += f", loss {config.loss} -> {config.replace(loss=None).loss_for(task)} (for {task})"
             config = config.replace(**source, samples=None, noise=None, loss=loss,
                                     hidden=config.hidden if self.hidden_chosen else None)
-            text = f"data set -> {value}"
         elif name == "hidden":
             self.hidden_chosen = True
             config = config.replace(hidden=tuple(value))
