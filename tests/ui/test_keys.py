@@ -1,12 +1,14 @@
 """Each key, pressed in the dashboard, reaches the engine (a real Trainer, in-process)."""
 
 import pytest
+from rich.console import Console
 
 from tui_trainer.config import RunConfig
 from tui_trainer.engine import Change, Reset
 from tui_trainer.ui import protocol
 from tui_trainer.ui.widgets.choices import ChoicesPane
 from tui_trainer.ui.widgets.cost_chart import CostChart
+from tui_trainer.ui.widgets.run_panel import run_table
 from tui_trainer.ui.widgets.event_log import EventLog
 from tui_trainer.ui.widgets.gap_chart import GapChart
 from tui_trainer.ui.widgets.help_screen import HelpScreen
@@ -282,6 +284,11 @@ async def test_choosing_no_hidden_layer_trains_a_linear_model(dashboard, make_ap
         await pilot.pause()
         assert backend.trainer.sizes == [2, 3]
         assert app.is_running and tuple(app.run_state.info.sizes) == (2, 3)
+        # no hidden layer, so no activation between layers to name
+        assert app.run_state.log[-1].text == "new network 2-3 linear on spiral, seed 0"
+        panel = Console(width=100, record=True)
+        panel.print(run_table(app.run_state.info))
+        assert "2 -> 3  (no hidden layer: a linear model)" in panel.export_text()
 
 
 async def test_the_select_widgets_reach_the_engine(dashboard, make_app):

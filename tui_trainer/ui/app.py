@@ -255,13 +255,12 @@ class DashboardApp(App[int]):
         self.choices.disabled = False
         self.run_panel.show(info)
         self.side_title.update(f"tui-trainer · {info.dataset}")
-        network = "-".join(str(s) for s in info.sizes)
         if fresh and started.history is not None:
             self.run_state.note(f"resumed {info.dataset} at epoch {len(self.run_state.history)}")
         elif fresh:
-            self.run_state.note(f"{info.dataset}: network {network} {info.activation}, seed {info.seed}")
+            self.run_state.note(f"{info.dataset}: network {info.network}, seed {info.seed}")
         else:
-            self.run_state.note(f"new network {network} {info.activation} on {info.dataset}, seed {info.seed}",
+            self.run_state.note(f"new network {info.network} on {info.dataset}, seed {info.seed}",
                                 "change")
         self.settings_shown()
         self.redraw_all()

@@ -85,6 +85,13 @@ class RunInfo:
     metric: str
     max_epochs: int | None
 
+    @property
+    def network(self) -> str:
+        """The layers' widths and the activation between them: "2-64-64-3 tanh"; a network
+        without a hidden layer has no activation: "1-1 linear"."""
+        widths = "-".join(str(s) for s in self.sizes)
+        return f"{widths} {self.activation if len(self.sizes) > 2 else 'linear'}"
+
 
 @dataclass(frozen=True)
 class Started:

@@ -14,7 +14,8 @@ def run_table(info: RunInfo) -> Table:
         ("data set", info.description),
         ("task", f"{info.task}; score: {'accuracy' if info.metric == 'accuracy' else 'R² (1 is perfect)'}"),
         ("examples", f"{info.n_train:,} to train on, {info.n_test:,} to test on (never trained on)"),
-        ("network", f"{sizes}  ({info.activation} between layers, linear output)"),
+        ("network", f"{sizes}  ({info.activation} between layers, linear output)" if len(info.sizes) > 2
+         else f"{sizes}  (no hidden layer: a linear model)"),
         ("seed", f"{info.seed}  (r resets the weights with it; R takes the next seed)"),
         ("epochs", f"{info.max_epochs:,}, then it pauses (space goes on)" if info.max_epochs else "no limit"),
     ]
