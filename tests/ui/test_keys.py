@@ -499,6 +499,24 @@ async def test_the_change_log_shows_its_newest_entries_whole(dashboard, make_app
     assert any(row.endswith("an older entry") for row in rows)
 
 
+async def test_the_focused_choice_is_marked_in_reverse_video(dashboard, make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # reverse video is an attribute: it shows without colour
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        app.query_one("#choice-loss").focus()
+        await pilot.pause()
+        marked = [str(label.render()) for label in app.query(".choice-label") if label.rich_style.reverse]
+        assert marked == ["Loss"]
+        await pilot.press("enter")  # the list open: still its row
+        await pilot.pause()
+        marked = [str(label.render()) for label in app.query(".choice-label") if label.rich_style.reverse]
+        assert marked == ["Loss"]
+        await pilot.press("escape", "tab")
+        await pilot.pause()
+        marked = [str(label.render()) for label in app.query(".choice-label") if label.rich_style.reverse]
+        assert marked == ["Optimizer"]
+
+
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):
     app, backend = make_app()
     async with dashboard(app, SIZE) as pilot:

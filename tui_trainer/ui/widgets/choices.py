@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -54,6 +55,15 @@ class ChoicesPane(Vertical):
     ChoicesPane Select {
         width: 1fr;
     }
+    /* the choice that Enter opens: its label in reverse video, which stays plain to see
+       without colour (the Select's own focus shade differed by one grey level) */
+    ChoicesPane > .choice.-focused .choice-label {
+        color: $text-accent;
+        text-style: bold reverse;
+    }
+    ChoicesPane Select:focus > SelectCurrent {
+        text-style: bold;
+    }
     """
 
     @dataclass
@@ -88,6 +98,19 @@ class ChoicesPane(Vertical):
                 # no type-to-search: it took the keys the footer offers (+, -, ], [) while a list was open
                 yield Select(initial[name], compact=True, allow_blank=False, type_to_search=False,
                              id=f"choice-{name}")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark_focused()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark_focused()
+
+    def _mark_focused(self) -> None:
+        """Mark the row whose Select has the focus (Textual does not restyle a focused
+        widget's siblings, so ``:focus-within`` would not reach the label)."""
+        focused = self.app.focused
+        for row in self.query(".choice"):
+            row.set_class(focused is not None and row in focused.ancestors, "-focused")
 
     def show(self, info: RunInfo, settings: Settings, dataset_options: list[tuple[str, Any]] | None = None) -> None:
         """Show the run's values, with the losses that can train its task (posts nothing)."""
