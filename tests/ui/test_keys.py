@@ -121,13 +121,16 @@ async def test_batch_size_keys(dashboard, make_app, keys, batch_size):
         assert backend.trainer.n_train == 100
 
 
-async def test_batch_size_keys_do_not_apply_to_batch_gradient_descent(dashboard, make_app):
-    app, backend = make_app(RunConfig(**SPIRAL, seed=0, batch_mode="batch"))
+@pytest.mark.parametrize("mode, says", [("batch", "batch GD takes all the train examples a step"),
+                                         ("sgd", "SGD takes one a step")])
+async def test_batch_size_keys_do_not_apply_to_batch_gd_or_sgd_and_say_why(dashboard, make_app, mode, says):
+    app, backend = make_app(RunConfig(**SPIRAL, seed=0, batch_mode=mode))
     async with dashboard(app, SIZE) as pilot:
         await pilot.press("b")
         await step(pilot)
-        assert backend.trainer.settings.batch_size == 32
-        assert app.check_action("scale_batch_size", (2,)) is None
+        assert backend.trainer.settings.batch_size == 32 and backend.trainer.settings.batch_mode == mode
+        shown = [(n.title, n.message) for n in app._notifications]
+    assert shown == [("Batch size", f"{says}; the batch size is for mini-batch: pick it in Batch, on the left")]
 
 
 async def test_r_resets_the_weights_with_the_same_seed_and_R_with_the_next(dashboard, make_app):

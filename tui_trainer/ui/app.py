@@ -388,7 +388,7 @@ class DashboardApp(App[int]):
                 return None
         if action == "scale_batch_size" and settings is not None:
             if settings.batch_mode != "mini-batch":
-                return None
+                return True  # the key says why it does nothing (action_scale_batch_size)
             n_train = run.info.n_train
             if (parameters[0] > 1 and settings.batch_size >= n_train) or (parameters[0] < 1 and settings.batch_size <= 1):
                 return None  # a batch cannot hold more than the train part: x2 would shrink it
@@ -433,7 +433,13 @@ class DashboardApp(App[int]):
 
     @needs_network
     def action_scale_batch_size(self, factor: float) -> None:
-        size = self.run_state.settings.batch_size
+        settings = self.run_state.settings
+        if settings.batch_mode != "mini-batch":
+            what = "batch GD takes all the train examples" if settings.batch_mode == "batch" else "SGD takes one"
+            self.notify(f"{what} a step; the batch size is for mini-batch: pick it in Batch, on the left",
+                        title="Batch size", severity="warning")
+            return
+        size = settings.batch_size
         n_train = self.run_state.info.n_train
         new = min(n_train, max(1, round(min(size, n_train) * factor)))
         if new != size:
