@@ -520,6 +520,28 @@ async def test_the_focused_choice_is_marked_in_reverse_video(dashboard, make_app
         assert marked == ["Optimizer"]
 
 
+async def test_keys_wait_while_the_terminal_is_too_small_except_quit(dashboard, make_app):
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.resize_terminal(60, 15)
+        await pilot.pause()
+        await pilot.press("plus", "question_mark", "n")
+        await pilot.pause()
+        # nothing changed behind "Make the terminal larger", and the help did not open over it
+        assert backend.trainer.epoch == 0 and app.run_state.settings.learning_rate == 0.01
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        await pilot.press("plus")
+        await step(pilot)
+        assert backend.trainer.settings.learning_rate == 0.02
+        await pilot.resize_terminal(60, 15)
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):
     app, backend = make_app()
     async with dashboard(app, SIZE) as pilot:

@@ -368,7 +368,15 @@ class DashboardApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_pause" and self.screen is not self.screen_stack[0]:
             return False  # a space typed in the command palette is the palette's
+        if self.too_small() and action != "quit":
+            return False  # "Make the terminal larger ... q quits": no change made unseen
         return self.can_run(action, parameters)
+
+    def too_small(self) -> bool:
+        return self.size.width < MIN_SIZE[0] or self.size.height < MIN_SIZE[1]
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the keys come back (or go) with the dashboard
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Whether ``action`` can do something now (None: not now, shown dimmed)."""
