@@ -33,3 +33,20 @@ def test_a_group_wider_than_the_line_breaks_between_its_fields():
 
 def test_empty_groups_leave_no_blank_line():
     assert lines([PROGRESS[:1], [], []], 80) == [PROGRESS[0]]
+
+
+def test_the_epoch_rate_shown_never_exceeds_the_pace():
+    from tui_trainer.config import RunConfig
+    from tui_trainer.ui.run_state import RunState
+
+    now = [0.0]
+    run = RunState(RunConfig(dataset="spiral"), clock=lambda: now[0])
+    run.state = "running"
+    for epoch in range(0, 61, 6):  # 60 epochs a second arrive...
+        now[0] = epoch / 60
+        run.meter.add(epoch)
+    assert round(run.rate) == 60
+    run.pace = 50  # ...from before F set 50 a second (or in a bunch after a burst of keys)
+    assert run.rate == 50
+    run.pace = None  # no limit: the rate as measured
+    assert round(run.rate) == 60

@@ -170,7 +170,10 @@ class RunState:
 
     @property
     def rate(self) -> float | None:
-        return self.meter.rate() if self.state == "running" else None
+        """Epochs a second, never above the pace: epochs that reach the dashboard in a bunch
+        (after a burst of keys, or from before a slower pace was set) are not a faster engine."""
+        rate = self.meter.rate() if self.state == "running" else None
+        return min(rate, self.pace) if rate is not None and self.pace is not None else rate
 
     def state_text(self) -> str:
         if self.state == "diverged":
