@@ -72,6 +72,28 @@ def test_regression_targets_standardised():
     assert abs(s.target_mean[0] - 1000) < 20
 
 
+@pytest.mark.parametrize("factor", [1e200, 1e300, -1e307])
+def test_huge_values_are_standardised_like_ordinary_ones(factor):
+    """Squares overflow from ~1e154: the std was inf, the column became zeros and trained on
+    nothing, silently. A column scaled by a huge factor gives the same standardised values."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = X[:, 0] - 2 * X[:, 1]
+    with np.errstate(all="raise"):  # no overflow, no warning
+        plain = split_and_scale(X, y, task="regression", train_fraction=0.6, seed=0)
+        huge = split_and_scale(X * [factor, 1.0], y * factor, task="regression", train_fraction=0.6, seed=0)
+    for a, b in zip(plain[:4], huge[:4]):
+        np.testing.assert_allclose(b, a * np.sign(factor) if a.ndim == 1 else a * [np.sign(factor), 1],
+                                   rtol=1e-12, atol=1e-12)
+    assert abs(huge[4].target_std / abs(factor) / plain[4].target_std - 1) < 1e-12
+
+
+def test_a_constant_regression_target_is_refused():
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    with pytest.raises(DataError, match=r"the target is the same number \(3.5\) in every example"):
+        split_and_scale(X, np.full(40, 3.5), task="regression", train_fraction=0.5, seed=0)
+
+
 def test_same_seed_same_bits_other_seed_other_split():
     X, y = unbalanced()
     a = split_and_scale(X, y, task="classification", train_fraction=0.7, seed=5)

@@ -71,12 +71,24 @@ def split_indices(y: np.ndarray, task: str, train_fraction: float,
     return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
-def _mean_std(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean = np.asarray(a.mean(axis=0))  # an array even for a 1-D target: shape ()
-    std = np.asarray(a.std(axis=0))
+HUGE = 1e150  # beyond this, a value's square overflows float64 in a std (~1.8e308)
+
+
+def _mean_std(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each column's mean and std (1 for a constant column), and which columns are constant.
+
+    A column with values beyond ``HUGE`` is scaled by a power of two for the sums, so that its
+    squares do not overflow (at ~1e154 they did: the std became inf and the column zeros); the
+    power of two keeps every other column's figures bit for bit."""
+    peak = np.asarray(np.max(np.abs(a), axis=0))
+    scale = np.ones_like(peak)
+    big = peak > HUGE
+    scale[big] = 2.0 ** np.floor(np.log2(peak[big]))
+    mean = np.asarray((a / scale).mean(axis=0) * scale)  # an array even for a 1-D target: shape ()
+    std = np.asarray((a / scale).std(axis=0) * scale)
     # a constant column: its computed std is 0 or rounding noise far below its mean
     constant = std <= 1e-12 * np.abs(mean)
-    return mean, np.where(constant, 1.0, std)
+    return mean, np.where(constant, 1.0, std), constant
 
 
 def split_and_scale(X: np.ndarray, y: np.ndarray, *, task: str, train_fraction: float, seed: int,
@@ -132,12 +144,16 @@ def split_and_scale(X: np.ndarray, y: np.ndarray, *, task: str, train_fraction: 
     if len(train) < MIN_PART:
         raise DataError(f"{name}: the train part would hold {len(train)} of {n} examples at train fraction "
                         f"{train_fraction:g}; it needs {MIN_PART}: use more rows or a larger --train-fraction")
-    mean, std = _mean_std(X[train])
+    mean, std, _ = _mean_std(X[train])
     X_train = (X[train] - mean) / std
     X_test = (X[test] - mean) / std
     if task == CLASSIFICATION:
         return X_train, y[train], X_test, y[test], Scaling(mean, std)
-    y_mean, y_std = _mean_std(y[train])
+    y_mean, y_std, constant = _mean_std(y[train])
+    if np.any(constant):
+        raise DataError(f"{name}: the target is the same number ({float(np.ravel(y_mean)[np.argmax(np.ravel(constant))]):g}) "
+                        "in every example to train on; a regression needs a target that varies: choose "
+                        "another --target")
     y_train = (y[train] - y_mean) / y_std
     y_test = (y[test] - y_mean) / y_std
     return X_train, y_train, X_test, y_test, Scaling(mean, std, y_mean, y_std)
