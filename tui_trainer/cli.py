@@ -16,7 +16,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, TextIO
 
 from . import __version__
 from .clioptions import FIELD_OPTIONS, build_parser, parse_values
@@ -40,6 +40,9 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
+    for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): Python made it None
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except UsageError as err:
@@ -52,9 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # the reader went away (e.g. `| head`): stop quietly, as other tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # the reader went away (e.g. `| head`) before training: stop quietly, as other tools do
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
 
 
@@ -70,6 +72,7 @@ def _main(argv: list[str]) -> int:
                          "leaving a core to the screen; add --headless or drop --threads")
     _check_file_names(args)
     config = resolve(args, given)
+    _check_no_input_overwritten(args, config.data)
     if args.write_config:
         _check_writable(args.write_config)
         ok = _write(lambda: write_toml(args.write_config, config), args.write_config, args,
@@ -127,34 +130,56 @@ def _dashboard(config: RunConfig, args: argparse.Namespace) -> int:
 
 
 def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:
-    from .headless import EpochLines, Progress, ProgressBar, divergence_message, stop_on_sigint, summary, train
+    from .headless import (EpochLines, GuardedOutput, Progress, ProgressBar, divergence_message, stop_on_sigint,
+                           summary, train)
 
-    out = sys.stdout
     if trainer.epoch >= config.epochs:
         _note(args, f"the run is at epoch {trainer.epoch} already, of {config.epochs}: nothing to train "
                     "(raise --epochs to go on)")
-    if args.quiet:
-        progress = Progress()
-    elif out.isatty():
-        progress = ProgressBar(out)
-    else:
-        progress = EpochLines(out, args.every or 1)
     with stop_on_sigint() as stop:
+        out = GuardedOutput(sys.stdout, stop)
+        if args.quiet:
+            progress = Progress()
+        elif out.isatty():
+            progress = ProgressBar(out)
+        else:
+            progress = EpochLines(out, args.every or 1)
         outcome = train(trainer, config.epochs, progress, stop)
     if not args.quiet:
-        print("\n".join(summary(trainer, outcome)), file=out, flush=True)
+        out.write("\n".join(summary(trainer, outcome)) + "\n")
+        out.flush()
     ok = True
     if args.history:
-        ok &= _write(lambda: write_history(args.history, trainer), args.history, args, f"wrote {args.history}")
+        ok &= _write(lambda: write_history(args.history, trainer), args.history, args, f"wrote {args.history}",
+                     out)
     if args.save:
         ok &= _write(lambda: save_run(args.save, config, trainer), args.save, args,
-                     f"saved {args.save} (epoch {trainer.epoch}; resume with --load {args.save})")
+                     f"saved {args.save} (epoch {trainer.epoch}; resume with --load {args.save})", out)
+    if stop.output_error is not None:
+        return _output_failed(stop.output_error, trainer.epoch, args)
     if not ok:
         return EXIT_USAGE
     if outcome.status == "diverged":
         print(f"{PROG}: {divergence_message(trainer, outcome.diverged)}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_INTERRUPTED if outcome.status == "stopped" else EXIT_OK
+
+
+def _output_failed(err: OSError, epoch: int, args: argparse.Namespace) -> int:
+    """The output could not be written: training stopped after that epoch, the files were."""
+    if isinstance(err, BrokenPipeError):  # the reader went away (`| head`): quietly, as other tools do
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    written = " and ".join(f"{option} {path}" for option, path in (("--history", args.history),
+                                                                   ("--save", args.save)) if path)
+    return _fail(f"cannot write the output: {err.strerror or err}; training stopped at epoch {epoch}"
+                 + (f" ({written} written)" if written else "") + "; send the output elsewhere, or add --quiet")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's last flush at exit has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _trainer(config: RunConfig):
@@ -205,6 +230,24 @@ def _check_file_names(args: argparse.Namespace) -> None:
         raise UsageError(f"--load {args.load}: a run is saved as .npz; give a FILE.npz written by --save")
 
 
+def _check_no_input_overwritten(args: argparse.Namespace, data: str | None) -> None:
+    """An output file may not be the data file (from --data, --config or --load): --history
+    data.csv replaced the user's data."""
+    if not data:
+        return
+    for option, path in (("--history", args.history), ("--save", args.save), ("--write-config", args.write_config)):
+        if path and _same_file(path, data):
+            raise UsageError(f"{option} {path} is the --data file: writing it would replace your data; "
+                             f"name another file for {option}")
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one is not there (yet): compare the paths
+        return Path(a).resolve() == Path(b).resolve()
+
+
 def _check_writable(path: str) -> None:
     parent = Path(path).resolve().parent
     if not parent.is_dir():
@@ -215,20 +258,23 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"cannot write {path}: the directory {parent} is not writable")
 
 
-def _write(write, path: str, args: argparse.Namespace, done: str) -> bool:
-    """Write a file after training; a failure is reported, and the other files still written."""
+def _write(write, path: str, args: argparse.Namespace, done: str, out: TextIO | None = None) -> bool:
+    """Write a file after training; a failure is reported, and the other files still written.
+    ``done`` is said on ``out`` (stdout)."""
     try:
         write()
     except OSError as err:
         _fail(f"cannot write {path}: {err.strerror or err}")
         return False
-    _note(args, done)
+    _note(args, done, out)
     return True
 
 
-def _note(args: argparse.Namespace, text: str) -> None:
+def _note(args: argparse.Namespace, text: str, out: TextIO | None = None) -> None:
     if not args.quiet:
-        print(text, flush=True)
+        out = out or sys.stdout
+        out.write(text + "\n")
+        out.flush()
 
 
 def _fail(message: str) -> int:

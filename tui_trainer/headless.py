@@ -19,32 +19,71 @@ from .engine import EpochStats, Trainer
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the progress line
 
 
+SAME_CTRL_C = 0.05  # seconds: a second SIGINT sooner than this is the same Ctrl+C
+
+
 class StopFlag:
-    """Set by the first Ctrl+C: training stops after the epoch under way."""
+    """Set by the first Ctrl+C, or by output that cannot be written: training stops after the
+    epoch under way. ``output_error``: why the output failed, if it did."""
 
     def __init__(self) -> None:
         self.requested = False
+        self.requested_at = -math.inf
+        self.output_error: OSError | None = None
 
 
 @contextlib.contextmanager
 def stop_on_sigint() -> Iterator[StopFlag]:
     """While inside, the first Ctrl+C sets the flag; a second one interrupts at once
-    (KeyboardInterrupt). Outside the main thread the flag is never set."""
+    (KeyboardInterrupt). Outside the main thread the flag is never set.
+
+    A SIGINT within ``SAME_CTRL_C`` of the first is not a second Ctrl+C: ``timeout -s INT``
+    signals the command and then its process group, so one request can arrive twice, and the
+    second threw the run away unsaved."""
     flag = StopFlag()
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
 
     def handler(signum, frame):
-        if flag.requested:
+        now = time.monotonic()
+        if flag.requested and now - flag.requested_at >= SAME_CTRL_C:
             raise KeyboardInterrupt
-        flag.requested = True
+        if not flag.requested:
+            flag.requested, flag.requested_at = True, now
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
         yield flag
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+class GuardedOutput:
+    """The progress output (stdout). A write that fails, e.g. a reader gone (``| head -1``)
+    or a full disk, stops the output and asks training to stop after the epoch, like a Ctrl+C,
+    so that --history and --save are still written; the error is kept in ``stop``."""
+
+    def __init__(self, out: TextIO, stop: StopFlag):
+        self.out, self.stop = out, stop
+        self.encoding = getattr(out, "encoding", None)
+
+    def isatty(self) -> bool:
+        return self.out.isatty()
+
+    def write(self, text: str) -> None:
+        self._do(self.out.write, text)
+
+    def flush(self) -> None:
+        self._do(self.out.flush)
+
+    def _do(self, call, *args) -> None:
+        if self.stop.output_error is not None:
+            return
+        try:
+            call(*args)
+        except OSError as err:
+            self.stop.output_error, self.stop.requested = err, True
 
 
 @dataclass

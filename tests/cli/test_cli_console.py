@@ -69,6 +69,44 @@ def test_ctrl_c_stops_cleanly_saves_and_exits_130(tmp_path):
     assert len(history.read_text().splitlines()) == trainer.epoch + 1
 
 
+def test_a_reader_gone_stops_training_quietly_and_still_writes_the_files(tmp_path):
+    """`| head -1`: the run stopped at the broken pipe and wrote neither --history nor --save."""
+    save, history = tmp_path / "run.npz", tmp_path / "h.csv"
+    process = subprocess.Popen([SCRIPT, "--headless", *FAST, "--epochs", "1000000", "--save", str(save),
+                                "--history", str(history)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().startswith("epoch 1 ")
+        process.stdout.close()  # as head does after its line
+        err = process.communicate(timeout=60)[1]
+    finally:
+        process.kill()
+    assert process.returncode == 141 and err == ""
+    from tui_trainer.runfile import load_run
+
+    _, trainer = load_run(save)
+    assert 1 <= trainer.epoch < 1000000
+    assert len(history.read_text().splitlines()) == trainer.epoch + 1
+
+
+def test_output_that_cannot_be_written_is_one_line_and_the_files_are_written(tmp_path):
+    history = tmp_path / "h.csv"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([SCRIPT, "--headless", *FAST, "--epochs", "50", "--history", str(history)],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("tui-trainer: error: cannot write the output: No space left on device; "
+                                    "training stopped at epoch ")
+    assert f"(--history {history} written)" in result.stderr
+    assert len(history.read_text().splitlines()) >= 2
+
+
+def test_a_closed_stdout_is_no_traceback():
+    result = subprocess.run([SCRIPT, "--headless", *FAST, "--epochs", "3"], stderr=subprocess.PIPE, text=True,
+                            timeout=60, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0 and result.stderr == ""
+
+
 def test_in_a_terminal_a_progress_line_is_redrawn_in_place(tmp_path):
     main, child = pty.openpty()
     process = subprocess.Popen([SCRIPT, "--headless", *FAST, "--epochs", "40"], stdin=child, stdout=child,

@@ -4,6 +4,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 import types
 
 import pytest
@@ -12,6 +13,7 @@ import tui_trainer.cli as cli
 from tui_trainer.clioptions import build_parser
 from tui_trainer.config import RunConfig, read_toml
 from tui_trainer.engine import Trainer
+from tui_trainer.headless import SAME_CTRL_C
 from tui_trainer.runfile import load_run
 
 # A run small enough to train in milliseconds.
@@ -216,6 +218,26 @@ def test_load_with_a_new_learning_rate_records_the_change(run, tmp_path):
     assert code == 0 and events == [{"after_epoch": 2, "text": "learning_rate 0.01 -> 0.001"}]
 
 
+# -- files a run would overwrite -------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["same", "another spelling"])
+def test_history_over_the_data_file_is_refused_and_the_data_kept(run, tiny_csv, tmp_path, how, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = tiny_csv.read_bytes()
+    target = str(tiny_csv) if how == "same" else f"./../{tmp_path.name}/{tiny_csv.name}"
+    code, out, err = run("--headless", "--data", str(tiny_csv), "--epochs", "2", "--history", target)
+    assert code == 2 and out == ""
+    assert err == (f"tui-trainer: error: --history {target} is the --data file: writing it would replace "
+                   "your data; name another file for --history\n")
+    assert tiny_csv.read_bytes() == before
+
+
+def test_history_over_the_data_file_of_a_loaded_run_is_refused(run, tiny_csv, tmp_path):
+    assert run("--headless", "--data", str(tiny_csv), "--epochs", "1", "--save", str(tmp_path / "r.npz"),
+               "--quiet")[0] == 0
+    code, _, err = run("--headless", "--load", str(tmp_path / "r.npz"), "--epochs", "2", "--history", str(tiny_csv))
+    assert code == 2 and "is the --data file" in err
+
+
 # -- Ctrl+C --------------------------------------------------------------------------------------------
 def test_ctrl_c_stops_after_the_epoch_writes_the_files_and_exits_130(run, tmp_path, monkeypatch):
     original = Trainer.run_epoch
@@ -242,6 +264,7 @@ def test_a_second_ctrl_c_interrupts_at_once_and_writes_nothing(run, tmp_path, mo
     def run_epoch(self):
         if self.epoch == 1:
             signal.raise_signal(signal.SIGINT)
+            time.sleep(SAME_CTRL_C * 2)
             signal.raise_signal(signal.SIGINT)
         return original(self)
 
@@ -249,6 +272,24 @@ def test_a_second_ctrl_c_interrupts_at_once_and_writes_nothing(run, tmp_path, mo
     code, _, err = run("--headless", *FAST, "--epochs", "100", "--save", str(tmp_path / "run.npz"))
     assert code == 130 and err == "tui-trainer: interrupted\n"
     assert not (tmp_path / "run.npz").exists()
+
+
+def test_one_ctrl_c_delivered_twice_at_once_is_one(run, tmp_path, monkeypatch):
+    """`timeout -s INT` signals the command and then its process group: the same request can
+    arrive twice in a row, and the second was taken for a second Ctrl+C, losing the run."""
+    original = Trainer.run_epoch
+
+    def run_epoch(self):
+        stats = original(self)
+        if self.epoch == 2:
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        return stats
+
+    monkeypatch.setattr(Trainer, "run_epoch", run_epoch)
+    code, out, err = run("--headless", *FAST, "--epochs", "100", "--save", str(tmp_path / "run.npz"))
+    assert code == 130 and err == ""
+    assert "stopped (Ctrl+C)  epoch 2/100" in out and load_run(tmp_path / "run.npz")[1].epoch == 2
 
 
 # -- the dashboard ---------------------------------------------------------------------------------
