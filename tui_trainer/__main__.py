@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from .entry import main
 
 if __name__ == "__main__":  # not when a spawned training process imports this module again
     sys.exit(main())

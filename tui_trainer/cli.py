@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from . import __version__
+from .entry import EXIT_INTERRUPTED
 from .clioptions import FIELD_OPTIONS, build_parser, parse_values
 from .config import TRAINING_FIELDS, RunConfig, merge, preset, read_toml, write_toml
 from .configcheck import ConfigError, closest
@@ -29,7 +30,7 @@ from .filemessages import no_such_directory
 from .runfile import RunFileError, load_run, read_config, save_run
 
 PROG = "tui-trainer"
-EXIT_OK, EXIT_DIVERGED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+EXIT_OK, EXIT_DIVERGED, EXIT_USAGE, EXIT_BROKEN_PIPE = 0, 1, 2, 141
 OPTION_NAMES = FIELD_OPTIONS  # how an error names a field: as its option
 RESUMABLE_OPTIONS = ("epochs", *TRAINING_FIELDS)
 

@@ -274,6 +274,18 @@ def test_a_second_ctrl_c_interrupts_at_once_and_writes_nothing(run, tmp_path, mo
     assert not (tmp_path / "run.npz").exists()
 
 
+def test_ctrl_c_while_the_modules_load_is_a_line_and_130_not_a_traceback(capsys, monkeypatch):
+    from tui_trainer import entry
+
+    class Loading(types.ModuleType):
+        def __getattr__(self, name):
+            raise KeyboardInterrupt  # as if Ctrl+C came while NumPy was importing
+
+    monkeypatch.setitem(sys.modules, "tui_trainer.cli", Loading("tui_trainer.cli"))
+    assert entry.main() == 130
+    assert capsys.readouterr().err == "tui-trainer: interrupted\n"
+
+
 def test_one_ctrl_c_delivered_twice_at_once_is_one(run, tmp_path, monkeypatch):
     """`timeout -s INT` signals the command and then its process group: the same request can
     arrive twice in a row, and the second was taken for a second Ctrl+C, losing the run."""
