@@ -30,6 +30,7 @@ from . import __version__
 from .atomic import atomic_write
 from .config import TRAINING_FIELDS, RunConfig
 from .configcheck import ConfigError, show
+from .data import DataError
 from .engine import Change, Settings, Trainer
 from .filemessages import no_such_file
 
@@ -78,8 +79,15 @@ def load_run(path: str | Path, config: RunConfig | None = None) -> tuple[RunConf
     saved = _saved_config(path, header)
     if saved.data is not None and not Path(saved.data).is_file():
         raise RunFileError(f"{path}: its data file {saved.data} is missing; resuming needs the same file")
-    dataset = saved.load_data()
-    trainer = saved.make_trainer(dataset)
+    try:
+        dataset = saved.load_data()
+        trainer = saved.make_trainer(dataset)
+    except (DataError, ValueError) as err:
+        if saved.data is None:  # a built-in set, made again from its seed: not a changed file
+            raise
+        # they made a network when saved: a file that fails now has changed (e.g. into regression data)
+        raise RunFileError(f"{path}: the data ({saved.data}) are not those the run was saved with "
+                           f"({_short(err)}); resuming needs the same data") from None
     if data_digest(trainer) != header.get("data_sha256"):
         raise RunFileError(f"{path}: the data ({saved.data or saved.dataset or dataset.name}) are not those "
                            "the run was saved with; resuming needs the same data")

@@ -135,6 +135,23 @@ def test_a_changed_csv_is_refused(tmp_path, tiny_csv):
         load_run(tmp_path / "run.npz")
 
 
+@pytest.mark.parametrize("into", ["regression numbers", "one column"])
+def test_a_csv_changed_into_what_the_run_cannot_train_is_named_as_changed(tmp_path, tiny_csv, into):
+    """It was refused for the new file's own reason ('cross_entropy cannot train a regression
+    task'), as if the run's settings were wrong, not the file."""
+    config = RunConfig(data=str(tiny_csv), hidden=(4,), epochs=4)
+    save_run(tmp_path / "run.npz", config, config.make_trainer())
+    rows = [line.split(",") for line in tiny_csv.read_text().splitlines()]
+    if into == "regression numbers":
+        rows = [rows[0]] + [[a, b, f"{float(a) * 1.5!r}"] for a, b, _ in rows[1:]]
+    else:
+        rows = [r[:1] for r in rows]
+    tiny_csv.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    with pytest.raises(RunFileError, match=rf"the data \({tiny_csv}\) are not those the run was saved with \(.+\); "
+                                           "resuming needs the same data"):
+        load_run(tmp_path / "run.npz")
+
+
 # -- files that are not ours ----------------------------------------------------------------------
 @pytest.fixture
 def saved(tmp_path):
