@@ -7,6 +7,7 @@ a saved run all build one through the same checks.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
@@ -228,14 +229,22 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(None, None, f"not valid TOML: {err}", where=str(path), label="") from None
-    return check_mapping(values, where=str(path), lines=_key_lines(text, values))
+    settings = check_mapping(values, where=str(path), lines=_key_lines(text, values))
+    if settings.get("data") is not None:  # a relative path is the file's neighbour, wherever we run
+        settings["data"] = os.path.normpath(os.path.join(path.parent, settings["data"]))
+    return settings
 
 
 def write_toml(path: str | Path, config: RunConfig) -> None:
     """Write the config's settings (those not None) as TOML, atomically; ``read_toml`` gives
-    them back and ``RunConfig(**read_toml(path)) == config``."""
+    them back and ``RunConfig(**read_toml(path)) == config``. A ``data`` path is written
+    relative to the TOML file's directory, as ``read_toml`` reads it: the file works from any
+    directory, and beside its data when both move."""
     from .atomic import write_text
 
+    if config.data is not None:
+        config = config.replace(data=os.path.relpath(os.path.abspath(config.data),
+                                                     os.path.dirname(os.path.abspath(path))))
     write_text(path, toml_text(config))
 
 

@@ -1,5 +1,7 @@
 """RunConfig: checks with one-line messages, TOML in and out, presets and precedence."""
 
+from pathlib import Path
+
 import pytest
 
 from tui_trainer.config import RunConfig, check_mapping, load_toml, merge, preset, read_toml, toml_text, write_toml
@@ -100,11 +102,28 @@ def test_messages_can_name_the_fields_as_options():
               noise=0.05, train_fraction=0.6, seed=2**40),
     RunConfig(data="some file.csv", target="price", task="regression", drop_missing=True),
 ])
-def test_toml_round_trip_gives_the_same_config(tmp_path, config):
-    path = tmp_path / "run.toml"
+def test_toml_round_trip_gives_the_same_config(tmp_path, config, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative data path is the TOML file's neighbour: here, the same
+    path = Path("run.toml")
     write_toml(path, config)
     assert RunConfig(**read_toml(path)) == config
     assert load_toml(path) == config
+
+
+def test_a_data_path_in_toml_is_relative_to_the_file_wherever_it_is_read(tmp_path, monkeypatch):
+    """--write-config sub/c.toml stored the path as typed (relative to where it was run), so
+    the file only worked from that directory."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    write_toml("sub/c.toml", RunConfig(data="good.csv"))
+    assert 'data = "../good.csv"' in (tmp_path / "sub" / "c.toml").read_text()
+    for where in (tmp_path / "sub", tmp_path / "elsewhere", tmp_path):
+        monkeypatch.chdir(where)
+        data = read_toml(tmp_path / "sub" / "c.toml")["data"]
+        assert Path(data).resolve() == tmp_path / "good.csv"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert read_toml("c.toml")["data"] == "../good.csv"  # as short as it can be, for messages
 
 
 def test_toml_round_trip_gives_the_same_run_bit_for_bit(tmp_path, same_history):
