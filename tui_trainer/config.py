@@ -26,6 +26,7 @@ TRAINING_FIELDS = ("loss", "optimizer", "learning_rate", "batch_mode", "batch_si
 DATA_FIELDS = ("dataset", "data", "target", "task", "drop_missing", "samples", "noise", "train_fraction")
 NETWORK_FIELDS = ("hidden", "activation", "dtype")
 RUN_FIELDS = ("seed", "weight_seed", "epochs")  # the --help's group "run"
+COMMAND_LINE_ONLY = ("speed", "threads", "every", "quiet", "headless")  # options that are no setting
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,11 @@ def check_mapping(values: Mapping[str, Any], where: str | None = None,
             # the command line's spellings first: --lr, --batch-size
             hint = KEY_ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
             hint = hint if hint in FIELD_NAMES else closest(key, FIELD_NAMES)
-            reason = f"did you mean {hint!r}?" if hint else f"the keys are: {', '.join(FIELD_NAMES)}"
+            if key in COMMAND_LINE_ONLY:
+                reason = (f"--{key} is about how this run is shown or paced, not a setting kept in a file: "
+                          "give it on the command line")
+            else:
+                reason = f"did you mean {hint!r}?" if hint else f"the keys are: {', '.join(FIELD_NAMES)}"
             raise ConfigError(key, None, f"unknown key {key!r}; {reason}", where=at, label="")
         try:
             out[key] = check_field(key, value)

@@ -90,8 +90,9 @@ def _type_name(v: Any) -> str:
         return f"a whole number ({v})"
     if _is_number(v):
         return f"a number ({v:g})"
-    if isinstance(v, (list, tuple)):
-        return "a list"
+    if isinstance(v, (list, tuple)):  # name the item that is not a whole number
+        odd = next((x for x in v if not _is_int(x)), None)
+        return f"a list holding {_type_name(odd)}" if odd is not None else "a list"
     if isinstance(v, dict):
         return "a table"
     return type(v).__name__

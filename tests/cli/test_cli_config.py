@@ -197,6 +197,23 @@ def test_an_unknown_key_with_no_close_name_lists_the_keys(tmp_path):
     assert "unknown key 'colour'; the keys are: dataset, data," in str(info.value)
 
 
+@pytest.mark.parametrize("key", ["speed", "threads", "every", "quiet"])
+def test_an_option_that_is_no_setting_says_it_belongs_on_the_command_line(tmp_path, key):
+    """'speed' was met with "did you mean 'seed'?"."""
+    path = _toml(tmp_path, f"{key} = 5\n")
+    with pytest.raises(ConfigError) as info:
+        read_toml(path)
+    assert str(info.value) == (f"{path}, line 1: unknown key '{key}'; --{key} is about how this run is shown "
+                               "or paced, not a setting kept in a file: give it on the command line")
+
+
+def test_a_list_with_an_item_of_the_wrong_type_names_the_item(tmp_path):
+    path = _toml(tmp_path, 'hidden = [16, "a"]\n')
+    with pytest.raises(ConfigError, match=r"must be a list of whole numbers, e.g. \[32, 32\], "
+                                          r"not a list holding a string \('a'\)$"):
+        read_toml(path)
+
+
 def test_a_wrong_type_in_toml_names_the_key_and_line(tmp_path):
     path = _toml(tmp_path, '# a comment\n  epochs = "10"\n')
     with pytest.raises(ConfigError) as info:
