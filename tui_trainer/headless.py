@@ -17,6 +17,7 @@ import numpy as np
 from .engine import EpochStats, Trainer
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the progress line
+MIN_BAR = 10  # the progress bar's least width, else none
 
 
 SAME_CTRL_C = 0.05  # seconds: a second SIGINT sooner than this is the same Ctrl+C
@@ -191,11 +192,21 @@ class ProgressBar(Progress):
         rate = trained / seconds if seconds > 0 else 0.0
         digits = len(str(self.total))
         head = f"epoch {stats.epoch:>{digits}}/{self.total} "
-        tail = (f" train {cost(stats.train_cost)}  test {cost(stats.test_cost)}  gap {cost(stats.gap)}  "
-                f"{stats.metric} {metric(stats.train_metric, 3)}/{metric(stats.test_metric, 3)}  {rate:.0f} epochs/s")
-        bar_width = max(10, min(30, width - len(head) - len(tail) - 2))
-        filled = round(bar_width * stats.epoch / self.total) if self.total else bar_width
-        line = f"{head}{self.full * filled}{self.empty * (bar_width - filled)}{tail}"
+        costs = f" train {cost(stats.train_cost)}  test {cost(stats.test_cost)}  gap {cost(stats.gap)}"
+        # the numbers before the bar: on a narrow terminal the rate goes, then the train score,
+        # then the bar (at 80 columns the bar kept its width and the scores were cut off)
+        scores = f"{costs}  {stats.metric} {metric(stats.train_metric, 3)}/{metric(stats.test_metric, 3)}"
+        short = "acc" if stats.metric == "accuracy" else stats.metric
+        tails = (f"{scores}  {rate:.0f} epochs/s", scores, f"{costs}  test {short} {metric(stats.test_metric, 3)}")
+        tail = next((t for t in tails if len(head) + len(t) + MIN_BAR <= width), None)
+        if tail is None:  # no room for a bar
+            tail = next((t for t in tails if len(head) + len(t) <= width), tails[-1])
+            bar = ""
+        else:
+            bar_width = min(30, width - len(head) - len(tail))
+            filled = round(bar_width * stats.epoch / self.total) if self.total else bar_width
+            bar = self.full * filled + self.empty * (bar_width - filled)
+        line = f"{head}{bar}{tail}"
         self.out.write("\r" + line[:width] + "\x1b[K")  # then clear to the end of the line
         self.out.flush()
 

@@ -565,3 +565,33 @@ def test_headless_trains_with_the_threads_given(run, monkeypatch, value, expecte
     monkeypatch.setattr(headless, "train", lambda trainer, *a: (seen.append(trainer.threads), train(trainer, *a))[1])
     code, _, _ = run("--headless", *FAST, "--epochs", "1", "--quiet", *(["--threads", value] if value else []))
     assert code == 0 and seen == [expected]
+
+
+# -- the progress line ---------------------------------------------------------------------------
+@pytest.mark.parametrize("columns", [80, 100, 140])
+def test_the_progress_line_keeps_the_costs_and_the_test_score_whole(columns, monkeypatch):
+    """At 80 columns the line ended at 'accuracy': the bar kept its width, the numbers were cut."""
+    import io
+    import os
+
+    from tui_trainer.config import RunConfig
+    from tui_trainer.headless import MIN_BAR, ProgressBar
+
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size((columns, 24)))
+    trainer = RunConfig(dataset="spiral", samples=60, hidden=(8,), epochs=1000).make_trainer()
+    stats = next(trainer.epochs(1))
+    out = io.StringIO()
+    bar = ProgressBar(out)
+    bar.start(trainer, 1000)
+    bar.update(stats, 1.0, 1)
+    line = out.getvalue().removeprefix("\r").removesuffix("\x1b[K")
+    assert len(line) <= columns - 3
+    assert line.startswith("epoch    1/1000 ")
+    for number in (stats.train_cost, stats.test_cost, stats.test_cost - stats.train_cost):
+        assert f"{number:.6g}" in line
+    assert f"{stats.test_metric:.3f}" in line  # the test score, whole
+    if columns >= 100:
+        assert "-" * MIN_BAR in line or "░" * MIN_BAR in line  # room for the bar too (empty at epoch 1)
+        assert f"accuracy {stats.train_metric:.3f}/{stats.test_metric:.3f}" in line
+    if columns >= 140:
+        assert line.endswith("1 epochs/s")
