@@ -210,9 +210,13 @@ def _usage_error(message: str, parser: argparse.ArgumentParser) -> None:
             # compared without the dashes, which every option shares: with them, --bogus was
             # "close" to --loss (difflib's ratio 0.77), without them it is not (0.44 < 0.6)
             names = {name[2:]: name for name in parser._option_string_actions if name.startswith("--")}
-            hint = closest(option[2:], names)
+            # a cut-short name first (--ep: --epochs, which difflib ranked below --help)
+            starting = sorted(name for name in names if option[2:] and name.startswith(option[2:]))
+            hint = starting[0] if len(starting) == 1 else None if starting else closest(option[2:], names)
             if hint:
                 message += f"; did you mean {names[hint]}?"
+            elif starting:
+                message += f"; did you mean {' or '.join(names[name] for name in starting)}?"
     raise UsageError(f"{message} (see {PROG} --help)")
 
 

@@ -427,6 +427,9 @@ def test_help_and_headless_runs_never_import_textual():
     (["--save", "/no/such/dir/run.npz"],
      "cannot write /no/such/dir/run.npz: the directory /no/such/dir does not exist"),
     (["--lrr", "3"], "unrecognized arguments: --lrr 3; did you mean --lr? (see tui-trainer --help)"),
+    # a name cut short: the options it begins (difflib alone ranked --help first for --ep)
+    (["--ep", "3"], "unrecognized arguments: --ep 3; did you mean --epochs? (see tui-trainer --help)"),
+    (["--e", "3"], "unrecognized arguments: --e 3; did you mean --epochs or --every? (see tui-trainer --help)"),
     (["--epochs"], "argument --epochs: expected one argument"),
     (["--batch-size", "full", "--batch-mode", "{x"], "contradicts --batch-mode {x;"),  # braces are not formats
     (["--dataset", "moons", "--data", "x.csv"], "argument --data: not allowed with argument --dataset"),
