@@ -18,6 +18,7 @@ from .engine import EpochStats, Trainer
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the progress line
 MIN_BAR = 10  # the progress bar's least width, else none
+SOARED = 1e6  # a kept cost this many times the first epoch's: the weights are past saving
 
 
 SAME_CTRL_C = 0.05  # seconds: a second SIGINT sooner than this is the same Ctrl+C
@@ -242,5 +243,12 @@ def divergence_message(trainer: Trainer, stats: EpochStats) -> str:
     lr = trainer.settings.learning_rate
     costs = (stats.train_cost, stats.test_cost)
     what = "NaN" if any(math.isnan(c) for c in costs) else "inf" if any(math.isinf(c) for c in costs) else "non-finite"
+    h = trainer.history
+    kept = float(h["train_cost"][-1]) if len(h) else math.nan
+    if len(h) >= 2 and kept > SOARED * float(h["train_cost"][0]):
+        # the weights kept have soared already: a lower rate from them goes on from that cost
+        return (f"diverged at epoch {stats.epoch}: the cost became {what}, and by epoch {int(h['epoch'][-1])} "
+                f"it had soared to {kept:.3g} (from {float(h['train_cost'][0]):.3g}); start again, without "
+                f"--load, with a lower --lr (it was {lr:g}; e.g. --lr {lr / 10:g})")
     return (f"diverged at epoch {stats.epoch}: the cost became {what}; try a lower --lr "
             f"(it was {lr:g}; e.g. --lr {lr / 10:g})")

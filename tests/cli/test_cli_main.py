@@ -109,7 +109,9 @@ def test_divergence_is_one_line_and_exit_status_1(run, tmp_path):
     assert code == 1 and out == ""
     assert err.count("\n") == 1
     assert err.startswith("tui-trainer: diverged at epoch ")
-    assert "try a lower --lr (it was 10; e.g. --lr 1)" in err
+    # the cost had soared long before it overflowed: the weights kept are no place to go on from
+    assert ", and by epoch " in err and " it had soared to " in err
+    assert err.endswith("; start again, without --load, with a lower --lr (it was 10; e.g. --lr 1)\n")
     diverged_at = int(err.split("epoch ")[1].split(":")[0])
     _, trainer = load_run(tmp_path / "run.npz")  # the last good epoch is saved
     assert trainer.epoch == diverged_at - 1
@@ -527,6 +529,13 @@ def test_a_missing_csv_of_a_saved_run(run, tmp_path, tiny_csv):
         "--save", str(tmp_path / "run.npz"))
     tiny_csv.unlink()
     assert f"its data file {tiny_csv} is missing" in _err(run, "--headless", "--load", str(tmp_path / "run.npz"))
+
+
+def test_a_sudden_divergence_says_to_lower_the_rate(run):
+    code, _, err = run("--headless", "--dataset", "spiral", "--optimizer", "sgd", "--lr", "10", "--activation",
+                       "linear", "--loss", "mse", "--epochs", "50", "--quiet")
+    assert code == 1
+    assert err == "tui-trainer: diverged at epoch 2: the cost became NaN; try a lower --lr (it was 10; e.g. --lr 1)\n"
 
 
 def test_a_soaring_cost_prints_no_numpy_warnings(run, recwarn):
