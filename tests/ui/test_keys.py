@@ -2,16 +2,17 @@
 
 import pytest
 from rich.console import Console
+from textual.widgets import Select
 
 from tui_trainer.config import RunConfig
 from tui_trainer.engine import Change, Reset
 from tui_trainer.ui import protocol
 from tui_trainer.ui.widgets.choices import ChoicesPane
 from tui_trainer.ui.widgets.cost_chart import CostChart
-from tui_trainer.ui.widgets.run_panel import run_table
 from tui_trainer.ui.widgets.event_log import EventLog
 from tui_trainer.ui.widgets.gap_chart import GapChart
 from tui_trainer.ui.widgets.help_screen import HelpScreen
+from tui_trainer.ui.widgets.run_panel import run_table
 
 # pinned, so the tests do not follow the catalogue's defaults (100 examples to train on)
 SPIRAL = dict(dataset="spiral", samples=200, noise=0.3, train_fraction=0.5)
@@ -540,6 +541,42 @@ async def test_keys_wait_while_the_terminal_is_too_small_except_quit(dashboard, 
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_key_lays_the_screen_out_again_only_when_something_changes_shape(dashboard, make_app,
+                                                                                   monkeypatch):
+    """Each lr or dropout key rebuilt the footer and reset every Select (a layout each, ~10 ms):
+    a burst of 280 keys kept q waiting 2.5 s in tmux; 0.4-0.6 s now."""
+    app, backend = make_app()
+    async with dashboard(app, SIZE) as pilot:
+        await pilot.pause()
+        calls = {"bindings": 0, "options": 0}
+        refresh_bindings = app.refresh_bindings
+
+        def counted_refresh_bindings():
+            calls["bindings"] += 1
+            refresh_bindings()
+
+        monkeypatch.setattr(app, "refresh_bindings", counted_refresh_bindings)
+        original_set_options = Select.set_options
+
+        def counted_set_options(self, options):
+            calls["options"] += 1
+            return original_set_options(self, options)
+
+        monkeypatch.setattr(Select, "set_options", counted_set_options)
+        for _ in range(5):
+            await pilot.press("plus", "minus", "greater_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert app.run_state.settings.learning_rate == 0.01
+        assert calls == {"bindings": 0, "options": 0}  # no key changed what the footer or the lists show
+        await pilot.press(*["plus"] * 12)  # up to the largest rate: "+" is dimmed there
+        await pilot.pause()
+        assert app.run_state.settings.learning_rate == 10 and app.check_action("scale_learning_rate", (2,)) is None
+        assert calls["bindings"] == 1
+        await pilot.press("right_square_bracket", "right_square_bracket")  # "[" comes alive once, at 0.05
+        await pilot.pause()
+        assert app.run_state.settings.dropout == 0.1 and calls == {"bindings": 2, "options": 0}
 
 
 async def test_space_in_the_command_palette_is_typed_not_a_pause(dashboard, make_app):

@@ -161,6 +161,8 @@ class DashboardApp(App[int]):
         # go back to it after trying a built-in set
         self.csv: tuple[str, str, dict] | None = None
         self.files_dir = start_directory()  # where s and w write
+        self._keys_state: tuple = ()  # check_action of each binding, when the footer was last refreshed
+        self._parsed_bindings: list[tuple[str, tuple]] = []
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -285,13 +287,13 @@ class DashboardApp(App[int]):
             self.notify(text, title="Training diverged", severity="error", timeout=8)
         elif message.reason == "finished":
             self.run_state.note("finished: space goes on")
-        self.refresh_bindings()
+        self.keys_may_have_changed()
         self.update_status()
 
     def on_training_resumed(self, message: TrainingResumed) -> None:
         self.run_state.resumed()
         self.clear_notifications()  # e.g. the divergence message: it has been dealt with
-        self.refresh_bindings()
+        self.keys_may_have_changed()
 
     def on_command_refused(self, message: CommandRefused) -> None:
         if self.run_state.engine_settings is not None:
@@ -318,7 +320,7 @@ class DashboardApp(App[int]):
             self.choices.disabled = True  # no network to change any more
         self.run_state.note(message.text, "error")
         self.notify(message.text, title="Training stopped", severity="error", timeout=10)
-        self.refresh_bindings()
+        self.keys_may_have_changed()
 
     # -- the choices pane ---------------------------------------------------------------------------
     def dataset_options(self) -> list[tuple[str, str]]:
@@ -376,7 +378,7 @@ class DashboardApp(App[int]):
         return self.size.width < MIN_SIZE[0] or self.size.height < MIN_SIZE[1]
 
     def on_resize(self) -> None:
-        self.refresh_bindings()  # the keys come back (or go) with the dashboard
+        self.keys_may_have_changed()  # the keys come back (or go) with the dashboard
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Whether ``action`` can do something now (None: not now, shown dimmed)."""
@@ -412,7 +414,7 @@ class DashboardApp(App[int]):
         else:
             self.run_state.resumed()
             self.backend.send(protocol.Resume())
-        self.refresh_bindings()
+        self.keys_may_have_changed()
         self.update_status()
 
     @needs_network
@@ -462,7 +464,7 @@ class DashboardApp(App[int]):
             self.run_state.pace = new
             self.backend.send(protocol.SetPace(new))
             self.run_state.note(f"speed -> {pace_text(new)}")
-            self.refresh_bindings()
+            self.keys_may_have_changed()
             self.update_status()
 
     def action_toggle_log(self) -> None:
@@ -512,6 +514,20 @@ class DashboardApp(App[int]):
         self.run_state.note(text, "change")
         self.settings_shown()
 
+    def keys_may_have_changed(self) -> None:
+        """Refresh the footer if a key's state (can run / dimmed / hidden) has changed. Every
+        refresh rebuilds the footer and lays the screen out again (~10 ms); done on every key,
+        a burst of keys (lr up and down, held) queued seconds of them, and q waited behind."""
+        state = tuple(self.check_action(name, params) for name, params in self._binding_actions())
+        if state != self._keys_state:
+            self._keys_state = state
+            self.refresh_bindings()
+
+    def _binding_actions(self) -> list[tuple[str, tuple]]:
+        if not self._parsed_bindings:
+            self._parsed_bindings = [parse_action(b.action)[1:] for b in self.BINDINGS]
+        return self._parsed_bindings
+
     def settings_shown(self) -> None:
         """Show the live settings everywhere they appear."""
         settings, info = self.run_state.settings, self.run_state.info
@@ -519,7 +535,7 @@ class DashboardApp(App[int]):
             return
         self.update_rule.show(settings, info.task, hidden=len(info.sizes) > 2)
         self.choices.show(info, settings, self.dataset_options())
-        self.refresh_bindings()
+        self.keys_may_have_changed()
         self.update_status()
 
     def redraw_all(self) -> None:

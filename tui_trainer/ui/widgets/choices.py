@@ -81,6 +81,7 @@ class ChoicesPane(Vertical):
     def __init__(self, *, id: str | None = None, disabled: bool = False):
         super().__init__(id=id, disabled=disabled)
         self.current: dict[str, Any] = {}
+        self._options_shown: dict[str, list] = {}  # the options each Select was last given
 
     def compose(self) -> ComposeResult:
         initial = {
@@ -139,10 +140,14 @@ class ChoicesPane(Vertical):
         self.current = dict(values)
         for name, value in values.items():
             select = self.query_one(f"#choice-{name}", Select)
+            # only what differs: setting a Select lays the screen out again (~10 ms), and this
+            # runs on every key (a burst of keys queued seconds of layouts, and q waited behind)
             with select.prevent(Select.Changed):
-                if name in options:
+                if name in options and options[name] != self._options_shown.get(name):
                     select.set_options(options[name])
-                select.value = value
+                    self._options_shown[name] = options[name]
+                if select.value != value:
+                    select.value = value
         # the size is that of a mini-batch; batch GD and SGD fix their own
         self.query_one("#choice-batch_size", Select).disabled = settings.batch_mode != "mini-batch"
 

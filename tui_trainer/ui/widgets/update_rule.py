@@ -124,8 +124,14 @@ class _Wrapped(Widget):
         self.make = lambda width: Text()
 
     def set(self, make) -> None:
+        """Show ``make(width)``; the screen is laid out again only when the height changes
+        (a layout is ~10 ms: done for every lr key, a burst of keys queued seconds of them)."""
+        width = self._width()
+        old, new = self.make(width), make(width)
         self.make = make
-        self.refresh(layout=True)
+        if new.plain == old.plain and new.spans == old.spans:
+            return
+        self.refresh(layout=len(new.plain.splitlines()) != len(old.plain.splitlines()))
 
     def _width(self) -> int:
         return max(12, self.content_region.width or self.size.width or 30)
