@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
@@ -151,11 +152,10 @@ def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:
         out.flush()
     ok = True
     if args.history:
-        ok &= _write(lambda: write_history(args.history, trainer), args.history, args, f"wrote {args.history}",
-                     out)
+        ok &= _write_or_keep(lambda path: write_history(path, trainer), args.history, args, "wrote", out)
     if args.save:
-        ok &= _write(lambda: save_run(args.save, config, trainer), args.save, args,
-                     f"saved {args.save} (epoch {trainer.epoch}; resume with --load {args.save})", out)
+        ok &= _write_or_keep(lambda path: save_run(path, config, trainer), args.save, args, "saved", out,
+                             lambda path: f" (epoch {trainer.epoch}; resume with --load {path})")
     if stop.output_error is not None:
         return _output_failed(stop.output_error, trainer.epoch, args)
     if not ok:
@@ -273,6 +273,38 @@ def _write(write, path: str, args: argparse.Namespace, done: str, out: TextIO | 
         return False
     _note(args, done, out)
     return True
+
+
+def _write_or_keep(write, path: str, args: argparse.Namespace, verb: str, out: TextIO,
+                   more=lambda path: "") -> bool:
+    """Write a file a run made (``write(path)``); if that fails (the directory went away, or
+    became read-only, while training), keep the run in the temporary directory instead and say
+    where: the training is not lost. False if ``path`` was not written."""
+    try:
+        write(path)
+    except OSError as err:
+        kept = _unused_name(os.path.join(tempfile.gettempdir(), os.path.basename(path)))
+        try:
+            if os.path.dirname(os.path.abspath(kept)) == os.path.dirname(os.path.abspath(path)):
+                raise err
+            write(kept)
+        except OSError:
+            _fail(f"cannot write {path}: {err.strerror or err}")
+        else:
+            _fail(f"cannot write {path}: {err.strerror or err}; {verb} to {kept} instead{more(kept)}")
+        return False
+    _note(args, f"{verb} {path}{more(path)}", out)
+    return True
+
+
+def _unused_name(path: str) -> str:
+    """``path``, or ``stem-2.ext``, ``stem-3.ext``, ...: the first that is not there."""
+    stem, ext = os.path.splitext(path)
+    n = 1
+    while os.path.exists(path):
+        n += 1
+        path = f"{stem}-{n}{ext}"
+    return path
 
 
 def _note(args: argparse.Namespace, text: str, out: TextIO | None = None) -> None:

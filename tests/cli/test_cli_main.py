@@ -240,6 +240,35 @@ def test_history_over_the_data_file_of_a_loaded_run_is_refused(run, tiny_csv, tm
     assert code == 2 and "is the --data file" in err
 
 
+def test_files_that_cannot_be_written_after_training_are_kept_in_the_temporary_directory(run, tmp_path,
+                                                                                         monkeypatch):
+    """The directory went away while training: the run was lost, with one line per file."""
+    out_dir, temp = tmp_path / "out", tmp_path / "temp"
+    out_dir.mkdir()
+    temp.mkdir()
+    (temp / "run.npz").write_bytes(b"somebody else's")  # not to be replaced
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(temp))
+    original = Trainer.run_epoch
+
+    def run_epoch(self):
+        if self.epoch == 2 and out_dir.exists():
+            out_dir.rmdir()
+        return original(self)
+
+    monkeypatch.setattr(Trainer, "run_epoch", run_epoch)
+    code, _, err = run("--headless", *FAST, "--epochs", "4", "--quiet", "--save", str(out_dir / "run.npz"),
+                       "--history", str(out_dir / "h.csv"))
+    assert code == 2
+    assert err.splitlines() == [
+        f"tui-trainer: error: cannot write {out_dir / 'h.csv'}: No such file or directory; wrote to "
+        f"{temp / 'h.csv'} instead",
+        f"tui-trainer: error: cannot write {out_dir / 'run.npz'}: No such file or directory; saved to "
+        f"{temp / 'run-2.npz'} instead (epoch 4; resume with --load {temp / 'run-2.npz'})",
+    ]
+    assert load_run(temp / "run-2.npz")[1].epoch == 4 and len((temp / "h.csv").read_text().splitlines()) == 5
+    assert (temp / "run.npz").read_bytes() == b"somebody else's"
+
+
 # -- Ctrl+C --------------------------------------------------------------------------------------------
 def test_ctrl_c_stops_after_the_epoch_writes_the_files_and_exits_130(run, tmp_path, monkeypatch):
     original = Trainer.run_epoch
