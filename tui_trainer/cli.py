@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from . import __version__
-from .entry import EXIT_INTERRUPTED
 from .clioptions import FIELD_OPTIONS, build_parser, parse_values
 from .config import TRAINING_FIELDS, RunConfig, merge, preset, read_toml, write_toml
 from .configcheck import ConfigError, closest
 from .data import DataError
 from .engine.threads import AUTO
+from .entry import EXIT_INTERRUPTED
 from .export import ExportError, check_history_path, write_history
 from .filemessages import no_such_directory
 from .runfile import RunFileError, load_run, read_config, save_run
@@ -150,14 +150,20 @@ def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:
     if not args.quiet:
         out.write("\n".join(summary(trainer, outcome)) + "\n")
         out.flush()
-    ok = True
+    written, ok = [], True
     if args.history:
-        ok &= _write_or_keep(lambda path: write_history(path, trainer), args.history, args, "wrote", out)
+        if _write_or_keep(lambda path: write_history(path, trainer), args.history, args, "wrote", out):
+            written.append(f"--history {args.history}")
+        else:
+            ok = False
     if args.save:
-        ok &= _write_or_keep(lambda path: save_run(path, config, trainer), args.save, args, "saved", out,
-                             lambda path: f" (epoch {trainer.epoch}; resume with --load {path})")
+        if _write_or_keep(lambda path: save_run(path, config, trainer), args.save, args, "saved", out,
+                          lambda path: f" (epoch {trainer.epoch}; resume with --load {path})"):
+            written.append(f"--save {args.save}")
+        else:
+            ok = False
     if stop.output_error is not None:
-        return _output_failed(stop.output_error, trainer.epoch, args)
+        return _output_failed(stop.output_error, trainer.epoch, written)
     if not ok:
         return EXIT_USAGE
     if outcome.status == "diverged":
@@ -166,15 +172,15 @@ def _headless(config: RunConfig, trainer, args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if outcome.status == "stopped" else EXIT_OK
 
 
-def _output_failed(err: OSError, epoch: int, args: argparse.Namespace) -> int:
-    """The output could not be written: training stopped after that epoch, the files were."""
+def _output_failed(err: OSError, epoch: int, written: list[str]) -> int:
+    """The output could not be written: training stopped after that epoch; ``written``: the
+    files that were."""
     if isinstance(err, BrokenPipeError):  # the reader went away (`| head`): quietly, as other tools do
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    written = " and ".join(f"{option} {path}" for option, path in (("--history", args.history),
-                                                                   ("--save", args.save)) if path)
     return _fail(f"cannot write the output: {err.strerror or err}; training stopped at epoch {epoch}"
-                 + (f" ({written} written)" if written else "") + "; send the output elsewhere, or add --quiet")
+                 + (f" ({' and '.join(written)} written)" if written else "")
+                 + "; send the output elsewhere, or add --quiet")
 
 
 def _silence_stdout() -> None:
@@ -263,15 +269,14 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"cannot write {path}: the directory {parent} is not writable")
 
 
-def _write(write, path: str, args: argparse.Namespace, done: str, out: TextIO | None = None) -> bool:
-    """Write a file after training; a failure is reported, and the other files still written.
-    ``done`` is said on ``out`` (stdout)."""
+def _write(write, path: str, args: argparse.Namespace, done: str) -> bool:
+    """Write a file (``write()``); a failure is reported."""
     try:
         write()
     except OSError as err:
         _fail(f"cannot write {path}: {err.strerror or err}")
         return False
-    _note(args, done, out)
+    _note(args, done)
     return True
 
 

@@ -19,8 +19,6 @@ from .engine import EpochStats, Trainer
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the progress line
 MIN_BAR = 10  # the progress bar's least width, else none
 SOARED = 1e6  # a kept cost this many times the first epoch's: the weights are past saving
-
-
 SAME_CTRL_C = 0.05  # seconds: a second SIGINT sooner than this is the same Ctrl+C
 
 

@@ -151,9 +151,9 @@ def split_and_scale(X: np.ndarray, y: np.ndarray, *, task: str, train_fraction: 
         return X_train, y[train], X_test, y[test], Scaling(mean, std)
     y_mean, y_std, constant = _mean_std(y[train])
     if np.any(constant):
-        raise DataError(f"{name}: the target is the same number ({float(np.ravel(y_mean)[np.argmax(np.ravel(constant))]):g}) "
-                        "in every example to train on; a regression needs a target that varies: choose "
-                        "another --target")
+        value = float(np.ravel(y_mean)[np.argmax(np.ravel(constant))])
+        raise DataError(f"{name}: the target is the same number ({value:g}) in every example to train on; "
+                        "a regression needs a target that varies: choose another --target")
     y_train = (y[train] - y_mean) / y_std
     y_test = (y[test] - y_mean) / y_std
     return X_train, y_train, X_test, y_test, Scaling(mean, std, y_mean, y_std)

@@ -26,9 +26,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from ..config import RunConfig, write_toml
-from ..filemessages import cannot_write
 from ..data import DATASETS
 from ..engine import MAX_DROPOUT, MAX_LEARNING_RATE, MIN_LEARNING_RATE, LOSSES, Change, Reset, apply_changes
+from ..filemessages import cannot_write
 from . import protocol
 from .protocol import DEFAULT_PACE
 from .backends import TrainingBackend
