@@ -104,7 +104,7 @@ TYPES: dict[str, tuple[str, Callable[[Any], bool], Callable[[Any], Any]]] = {
     "int": ("a whole number", _is_int, int),
     "float": ("a number", _is_number, float),
     "bool": ("true or false", lambda v: isinstance(v, bool), bool),
-    "widths": ("a list of whole numbers, e.g. [32, 32]",
+    "widths": ("a list of whole numbers, e.g. [32, 32] ([] for no hidden layer)",
                lambda v: isinstance(v, (list, tuple)) and all(_is_int(w) for w in v),
                lambda v: tuple(int(w) for w in v)),
 }

@@ -223,7 +223,7 @@ def summary(trainer: Trainer, outcome: Outcome) -> list[str]:
     how = {"finished": "finished", "stopped": "stopped (Ctrl+C)"}.get(outcome.status)
     if outcome.diverged is not None:
         how = f"diverged (at epoch {outcome.diverged.epoch}; the epoch before it is kept)"
-    lines = [f"{how}  epoch {trainer.epoch}/{outcome.total}  trained {trained} epochs in "
+    lines = [f"{how}  epoch {trainer.epoch}/{outcome.total}  trained {trained} epoch{'' if trained == 1 else 's'} in "
              f"{outcome.seconds:.2f} s  ({rate:.1f} epochs/s)"]
     h = trainer.history
     if len(h):

@@ -166,4 +166,4 @@ def _saved_config(path: str | Path, header: dict[str, Any]) -> RunConfig:
 
 def _short(err: BaseException) -> str:
     text = str(err).splitlines()[0] if str(err) else type(err).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
+    return text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + " ..."  # a whole word last

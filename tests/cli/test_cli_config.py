@@ -209,8 +209,14 @@ def test_an_option_that_is_no_setting_says_it_belongs_on_the_command_line(tmp_pa
 
 def test_a_list_with_an_item_of_the_wrong_type_names_the_item(tmp_path):
     path = _toml(tmp_path, 'hidden = [16, "a"]\n')
-    with pytest.raises(ConfigError, match=r"must be a list of whole numbers, e.g. \[32, 32\], "
-                                          r"not a list holding a string \('a'\)$"):
+    with pytest.raises(ConfigError, match=r"must be a list of whole numbers, e.g. \[32, 32\] \(\[\] for no hidden "
+                                          r"layer\), not a list holding a string \('a'\)$"):
+        read_toml(path)
+
+
+def test_hidden_as_a_word_says_how_to_write_no_hidden_layer(tmp_path):
+    path = _toml(tmp_path, 'hidden = "none"\n')  # the command line's spelling; a file writes []
+    with pytest.raises(ConfigError, match=r"\(\[\] for no hidden layer\), not a string \('none'\)"):
         read_toml(path)
 
 

@@ -37,6 +37,11 @@ def test_help_documents_every_option_with_its_default_or_range(run):
     assert "exit status: 0 done; 1 the training diverged" in out
 
 
+def test_one_epoch_is_said_in_the_singular(run):
+    code, out, _ = run("--headless", *FAST, "--epochs", "1")
+    assert code == 0 and "finished  epoch 1/1  trained 1 epoch in " in out
+
+
 def test_version(run):
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("tui-trainer 0.")
