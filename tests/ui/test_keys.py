@@ -293,6 +293,10 @@ async def test_choosing_no_hidden_layer_trains_a_linear_model(dashboard, make_ap
         panel = Console(width=100, record=True)
         panel.print(run_table(app.run_state.info))
         assert "2 -> 3  (no hidden layer: a linear model)" in panel.export_text()
+        assert app.query_one("#choice-activation").disabled  # nothing for it to act on
+        app.query_one(ChoicesPane).post_message(ChoicesPane.Changed("hidden", (8,)))
+        await pilot.pause()
+        assert not app.query_one("#choice-activation").disabled
 
 
 async def test_the_select_widgets_reach_the_engine(dashboard, make_app):

@@ -150,6 +150,8 @@ class ChoicesPane(Vertical):
                     select.value = value
         # the size is that of a mini-batch; batch GD and SGD fix their own
         self.query_one("#choice-batch_size", Select).disabled = settings.batch_mode != "mini-batch"
+        # an activation acts between layers: a network without a hidden layer has none
+        self.query_one("#choice-activation", Select).disabled = not hidden
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
