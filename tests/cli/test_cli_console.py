@@ -49,13 +49,33 @@ def test_python_m_runs_the_same_command():
     assert result.returncode == 0 and result.stdout.startswith("tui-trainer ")
 
 
-def test_ctrl_c_stops_cleanly_saves_and_exits_130(tmp_path):
+def _long_run(tmp_path):
+    """A headless run of a million epochs with --save and --history, once its first epoch is
+    out: (process, save, history)."""
     save, history = tmp_path / "run.npz", tmp_path / "h.csv"
     process = subprocess.Popen([SCRIPT, "--headless", *FAST, "--epochs", "1000000", "--save", str(save),
                                 "--history", str(history)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     try:
         assert process.stdout.readline().startswith("epoch 1 ")  # training is under way
+    except BaseException:
+        process.kill()
+        raise
+    return process, save, history
+
+
+def _saved_epoch(save, history) -> int:
+    """The epoch the run was saved at; the history holds every epoch up to it."""
+    from tui_trainer.runfile import load_run
+
+    _, trainer = load_run(save)
+    assert len(history.read_text().splitlines()) == trainer.epoch + 1
+    return trainer.epoch
+
+
+def test_ctrl_c_stops_cleanly_saves_and_exits_130(tmp_path):
+    process, save, history = _long_run(tmp_path)
+    try:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:
@@ -63,30 +83,19 @@ def test_ctrl_c_stops_cleanly_saves_and_exits_130(tmp_path):
     assert process.returncode == 130, err
     assert "Traceback" not in err and err == ""
     assert "stopped (Ctrl+C)  epoch " in out and f"saved {save}" in out
-    from tui_trainer.runfile import load_run
-
-    _, trainer = load_run(save)
-    assert len(history.read_text().splitlines()) == trainer.epoch + 1
+    _saved_epoch(save, history)
 
 
 def test_a_reader_gone_stops_training_quietly_and_still_writes_the_files(tmp_path):
     """`| head -1`: the run stopped at the broken pipe and wrote neither --history nor --save."""
-    save, history = tmp_path / "run.npz", tmp_path / "h.csv"
-    process = subprocess.Popen([SCRIPT, "--headless", *FAST, "--epochs", "1000000", "--save", str(save),
-                                "--history", str(history)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process, save, history = _long_run(tmp_path)
     try:
-        assert process.stdout.readline().startswith("epoch 1 ")
         process.stdout.close()  # as head does after its line
         err = process.communicate(timeout=60)[1]
     finally:
         process.kill()
     assert process.returncode == 141 and err == ""
-    from tui_trainer.runfile import load_run
-
-    _, trainer = load_run(save)
-    assert 1 <= trainer.epoch < 1000000
-    assert len(history.read_text().splitlines()) == trainer.epoch + 1
+    assert 1 <= _saved_epoch(save, history) < 1000000
 
 
 def test_output_that_cannot_be_written_is_one_line_and_the_files_are_written(tmp_path):
