@@ -17,7 +17,7 @@ from .history import EpochStats, Event, History
 from .losses import LOSSES, Loss
 from .metrics import METRICS, accuracy, r2
 from .mlp import DTYPES, MAX_DROPOUT, MLP
-from .optimizers import OPTIMIZERS, Optimizer
+from .optimizers import OPTIMIZERS, Optimizer, effective_rates
 from .registry import UnknownNameError
 from .settings import BATCH_MODES, MAX_LEARNING_RATE, MIN_LEARNING_RATE, Change, Reset, Settings, apply_changes
 from .trainer import Split, Trainer
@@ -26,5 +26,5 @@ __all__ = [
     "ACTIVATIONS", "Activation", "BATCH_MODES", "Change", "DTYPES", "EpochStats", "Event",
     "History", "LOSSES", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
     "MLP", "OPTIMIZERS", "Optimizer", "Reset", "Settings", "Split", "Trainer", "UnknownNameError",
-    "accuracy", "apply_changes", "gradient_check", "numerical_gradients", "r2",
+    "accuracy", "apply_changes", "effective_rates", "gradient_check", "numerical_gradients", "r2",
 ]

@@ -6,6 +6,10 @@ made between two steps applies from the next one; the optimizer never rewrites t
 Its state (``m``, ``v``, ``t``, ...) lives beside the parameters, one array per parameter.
 
 All of them descend: ``w <- w - lr * (a step direction built from dC/dw)``.
+
+``preview(grads)`` is the change ``step(grads)`` would make, without making it (the same code
+on copies, so the step then adds exactly that delta); ``explain(index, grads)`` names the terms
+of one parameter's next step; ``effective_rates(delta, grads)`` is |delta| / |dC/dw|.
 """
 
 from __future__ import annotations
@@ -51,12 +55,88 @@ class Optimizer:
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """One update of every parameter from its gradient dC/dw (``grads`` may be modified)."""
         self.t += 1
-        for i, (p, g) in enumerate(zip(self.params, self._grads_like_params(grads))):
+        self._apply(self.params, self.state, self.t, self._scratch, self._grads_like_params(grads))
+
+    def preview(self, grads: Sequence[np.ndarray]) -> np.ndarray:
+        """The change ``step(grads)`` would make now, as one flat vector in the order of the
+        parameters (``model.flat_params``' for an MLP); nothing is changed: not the
+        parameters, the state, ``t``, nor ``grads``.
+
+        The same update code runs on copies of the parameters and state at step ``t + 1``, so
+        a ``step`` with the same grads and hyperparameters right after changes each parameter
+        by exactly this delta, to the bit: ``after - before == delta``.
+        """
+        grads = [np.array(g, copy=True) for g in self._grads_like_params(grads)]
+        trial = [p.copy() for p in self.params]
+        state = {key: [a.copy() for a in values] for key, values in self.state.items()}
+        self._apply(trial, state, self.t + 1, [np.empty_like(p) for p in trial], grads)
+        return _flat([np.subtract(q, p) for q, p in zip(trial, self.params)])
+
+    def explain(self, index: int, grads: Sequence[np.ndarray]) -> dict[str, float]:
+        """The next step of one parameter, ``index`` into the flat parameters, in named numbers.
+
+        Always: ``w`` (the weight now), ``g`` (dC/dw as given), ``t`` (the step's number),
+        ``lr``, ``step`` (the exact change ``step(grads)`` would make, ``preview(grads)[index]``),
+        ``w_next`` (w + step) and ``effective_lr`` (|step| / |g|, nan where g == 0; see
+        ``effective_rates``); ``g_l2`` (g + weight_decay * w, the gradient the rule uses)
+        when an L2 weight decay is on. Then the optimizer's own terms after this step
+        (``_terms``): e.g. Adam's ``m``, ``v``, ``m_hat``, ``v_hat`` and
+        ``direction`` = m_hat / (sqrt(v_hat) + eps), so that step = -lr * direction
+        (AdamW: minus lr * wd * w as ``decay`` too). Those terms are computed in float64 from
+        the updated state, for showing; ``step`` is the optimizer's own number.
+        Nothing is changed.
+        """
+        i, j = self._locate(index)
+        g_all = self._grads_like_params(grads)
+        if len(g_all) != len(self.params) or any(g.size != p.size for g, p in zip(g_all, self.params)):
+            raise ValueError("grads do not match the parameters: give one gradient per parameter, "
+                             "of its shape (model.backward's)")
+        # the update on one-element copies: each step is elementwise, so these are the step's
+        # very numbers for this parameter (the fused path's too: it computes the same ones)
+        w = self.params[i].reshape(-1)[j:j + 1].copy()
+        g = np.ravel(g_all[i])[j:j + 1].copy()
+        state = {key: [values[i].reshape(-1)[j:j + 1].copy()] for key, values in self.state.items()}
+        trial, t = w.copy(), self.t + 1
+        given = float(g[0])
+        self._apply([trial], state, t, [np.empty_like(w)], [g])
+        step = trial - w
+        numbers = {"w": float(w[0]), "g": given, "t": t, "lr": self.lr, "step": float(step[0]),
+                   "w_next": float(trial[0])}
+        numbers["effective_lr"] = abs(numbers["step"]) / abs(given) if given else math.nan
+        g_used = given
+        if self.weight_decay and not getattr(self, "decoupled", False):
+            g_used = given + self.weight_decay * float(w[0])
+            numbers["g_l2"] = g_used
+        numbers.update(self._terms(float(w[0]), g_used, {k: float(v[0][0]) for k, v in state.items()}, t))
+        return numbers
+
+    def _terms(self, w: float, g: float, state: dict[str, float], t: int) -> dict[str, float]:
+        """The named terms of this optimizer's rule for one parameter after step ``t``
+        (``g``: the gradient the rule used; ``state``: the updated state)."""
+        return {}
+
+    def _locate(self, index: int) -> tuple[int, int]:
+        """(parameter array, flat position in it) of a flat parameter index."""
+        total = sum(p.size for p in self.params)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < total:
+            raise ValueError(f"parameter index {index!r} is out of range; it must be a whole number "
+                             f"in [0, {total - 1}]")
+        for i, p in enumerate(self.params):
+            if index < p.size:
+                return i, int(index)
+            index -= p.size
+        raise AssertionError("unreachable")
+
+    def _apply(self, params: list[np.ndarray], state: dict[str, list[np.ndarray]], t: int,
+               scratch: list[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """Step ``t`` on ``params`` and ``state`` in place: ``step`` hands over the live ones,
+        ``preview`` and ``explain`` copies."""
+        for i, (p, g) in enumerate(zip(params, grads)):
             if self.weight_decay:  # L2: the gradient of (wd/2) * ||w||^2, added into g
                 if not g.flags.writeable:
                     g = g.copy()
-                g += np.multiply(p, self.weight_decay, out=self._scratch[i])
-            self._update(i, p, g)
+                g += np.multiply(p, self.weight_decay, out=scratch[i])
+            self._update(i, p, g, state, t, scratch[i])
 
     def _grads_like_params(self, grads: Sequence[np.ndarray]) -> Sequence[np.ndarray]:
         if self._flat is None:
@@ -71,7 +151,10 @@ class Optimizer:
         self._known_grads = (*grads, flat)
         return [flat]
 
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray, state: dict[str, list[np.ndarray]], t: int,
+                s: np.ndarray) -> None:
+        """Update parameter ``p`` (number ``i``) from ``g`` at step ``t``, with its state
+        ``state[name][i]`` and ``s`` as scratch, in place."""
         raise NotImplementedError
 
     def hyperparameters(self) -> dict[str, object]:
@@ -143,20 +226,20 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self.state["momentum_buffer"] = [np.zeros_like(p) for p in self.params]
 
-    def _update(self, i, p, g):
-        fast = fused.usable(p, g) if not self.nesterov and (not self.momentum or self.t > 1) else None
+    def _update(self, i, p, g, state, t, s):
+        fast = fused.usable(p, g) if not self.nesterov and (not self.momentum or t > 1) else None
         if fast is not None:  # the same numbers in one compiled pass
             as_dtype = p.dtype.type
             if self.momentum:
-                fast.momentum(p, g, self.state["momentum_buffer"][i], as_dtype(self.momentum),
+                fast.momentum(p, g, state["momentum_buffer"][i], as_dtype(self.momentum),
                               as_dtype(1 - self.dampening), as_dtype(-self.lr))
             else:
                 fast.sgd(p, g, as_dtype(-self.lr))
             return
-        s, buf = self._scratch[i], None
+        buf = None
         if self.momentum:
-            buf = self.state["momentum_buffer"][i]
-            if self.t == 1:
+            buf = state["momentum_buffer"][i]
+            if t == 1:
                 buf[...] = g
             else:
                 buf *= self.momentum
@@ -172,6 +255,12 @@ class SGD(Optimizer):
         out = g if g is not buf and g.flags.writeable else s
         np.multiply(g, -self.lr, out=out)
         p += out
+
+    def _terms(self, w, g, state, t):
+        if not self.momentum:
+            return {"direction": g}
+        buf = state["momentum_buffer"]
+        return {"momentum_buffer": buf, "direction": g + self.momentum * buf if self.nesterov else buf}
 
 
 class Momentum(SGD):
@@ -200,14 +289,17 @@ class RMSprop(Optimizer):
         self.alpha = float(alpha)
         self.eps = float(eps)
 
-    def _update(self, i, p, g):
-        sq = self.state["square_avg"][i]
-        s = self._scratch[i]
+    def _update(self, i, p, g, state, t, s):
+        sq = state["square_avg"][i]
         sq *= self.alpha
         np.multiply(g, g, out=s)
         s *= 1 - self.alpha
         sq += s
         _descend(p, g, sq, self.lr, self.eps, s)
+
+    def _terms(self, w, g, state, t):
+        sq = state["square_avg"]
+        return {"square_avg": sq, "direction": g / (math.sqrt(sq) + self.eps)}
 
 
 class Adagrad(Optimizer):
@@ -227,12 +319,17 @@ class Adagrad(Optimizer):
         for s in self.state["sum"]:
             s.fill(self.initial_accumulator_value)
 
-    def _update(self, i, p, g):
-        total = self.state["sum"][i]
-        s = self._scratch[i]
+    def _update(self, i, p, g, state, t, s):
+        total = state["sum"][i]
         total += np.multiply(g, g, out=s)
-        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
-        _descend(p, g, total, clr, self.eps, s)
+        _descend(p, g, total, self._decayed_lr(t), self.eps, s)
+
+    def _decayed_lr(self, t):
+        return self.lr / (1 + (t - 1) * self.lr_decay)
+
+    def _terms(self, w, g, state, t):
+        total = state["sum"]
+        return {"sum": total, "lr_t": self._decayed_lr(t), "direction": g / (math.sqrt(total) + self.eps)}
 
 
 class Adam(Optimizer):
@@ -251,27 +348,24 @@ class Adam(Optimizer):
         self.betas = (float(betas[0]), float(betas[1]))
         self.eps = float(eps)
 
-    def step(self, grads):
-        if self.decoupled:  # AdamW: w <- w (1 - lr wd), then Adam without L2 in the gradient
-            self.t += 1
-            for i, (p, g) in enumerate(zip(self.params, self._grads_like_params(grads))):
-                p *= 1 - self.lr * self.weight_decay
-                self._update(i, p, g)
-        else:
-            super().step(grads)
+    def _apply(self, params, state, t, scratch, grads):
+        if not self.decoupled:
+            return super()._apply(params, state, t, scratch, grads)
+        for i, (p, g) in enumerate(zip(params, grads)):  # AdamW: w <- w (1 - lr wd), then Adam
+            p *= 1 - self.lr * self.weight_decay
+            self._update(i, p, g, state, t, scratch[i])
 
-    def _update(self, i, p, g):
+    def _update(self, i, p, g, state, t, s):
         b1, b2 = self.betas
-        m = self.state["exp_avg"][i]
-        v = self.state["exp_avg_sq"][i]
-        step_size, correction = self.lr / (1 - b1**self.t), math.sqrt(1 - b2**self.t)
+        m = state["exp_avg"][i]
+        v = state["exp_avg_sq"][i]
+        step_size, correction = self.lr / (1 - b1**t), math.sqrt(1 - b2**t)
         fast = fused.usable(p, g)
         if fast is not None:  # the same numbers in one compiled pass
             as_dtype = p.dtype.type
             fast.adam(p, g, m, v, as_dtype(b1), as_dtype(1 - b1), as_dtype(b2), as_dtype(1 - b2),
                       as_dtype(self.eps * correction), as_dtype(step_size * correction))
             return
-        s = self._scratch[i]
         m *= b1
         m += np.multiply(g, 1 - b1, out=s)
         v *= b2
@@ -279,6 +373,15 @@ class Adam(Optimizer):
         s *= 1 - b2
         v += s
         _descend(p, m, v, step_size, self.eps, s, correction)
+
+    def _terms(self, w, g, state, t):
+        b1, b2 = self.betas
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        terms = {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "direction": m_hat / (math.sqrt(v_hat) + self.eps)}
+        if self.decoupled:
+            terms["decay"] = -self.lr * self.weight_decay * w
+        return terms
 
 
 class AdamW(Adam):
@@ -297,3 +400,33 @@ OPTIMIZERS: Registry[type[Optimizer]] = Registry(
     "optimizer",
     {cls.name: cls for cls in (SGD, Momentum, RMSprop, Adagrad, Adam, AdamW)},
 )
+
+
+def effective_rates(delta: np.ndarray, grads: Sequence[np.ndarray]) -> np.ndarray:
+    """The learning rate each parameter effectively has in the step ``delta``:
+    |delta| / |dC/dw|, flat, in the order of ``delta`` (``preview``'s).
+
+    ``grads`` are the gradients the step was given (as ``model.backward`` returns them, or
+    flat). For plain SGD it is ``lr`` everywhere; Adam's differs per parameter, momentum's
+    from step to step. Where a gradient is 0 the rate is nan: no rate can be read off a step
+    the gradient did not ask for (momentum or a weight decay may still move that parameter;
+    ``delta`` shows it).
+    """
+    g = _flat(grads) if not isinstance(grads, np.ndarray) else grads.reshape(-1)
+    delta = np.asarray(delta).reshape(-1)
+    if g.shape != delta.shape:
+        raise ValueError(f"delta has {delta.size} values and grads {g.size}: give the gradients the step was given")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.abs(delta) / np.abs(g)
+    rates[g == 0] = np.nan
+    return rates
+
+
+def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """The arrays as one flat vector: their flat base itself, else a concatenation."""
+    base = flat_base(arrays)
+    if base is not None:
+        return base
+    if len(arrays) == 1:
+        return np.ravel(arrays[0])
+    return np.concatenate([np.ravel(a) for a in arrays])
