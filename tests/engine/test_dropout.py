@@ -9,7 +9,7 @@ from tui_trainer.engine import MLP
 def hidden_activation(model, X, train):
     """The first hidden layer's output as the next layer sees it."""
     model.forward(X, train=train)
-    return model._cache[1][0] if train else None
+    return model._tape[1][0] if train else None  # the second layer's input
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])

@@ -269,3 +269,24 @@ def test_a_large_set_shuffled_a_batch_at_a_time_trains_the_same_bit_for_bit(spir
 def test_a_change_that_is_not_a_mapping_says_how_to_write_one():
     with pytest.raises(TypeError, match=r"Change\(\{'learning_rate': 0.02\}\)"):
         Change("batch_size", 32)
+
+
+def test_evaluation_forwards_and_backwards_between_steps_change_no_number(spiral_like, monkeypatch):
+    monkeypatch.setattr("tui_trainer.engine.trainer.POLL_INTERVAL", 0.0)  # poll between every two steps
+    settings = Settings(dropout=0.3, batch_size=8)
+    plain, _ = run(spiral_like, epochs=3, settings=settings, seed=2)
+    probed = Trainer(spiral_like, settings=settings, seed=2)
+    probes = []
+
+    def probe():  # e.g. a view asking for the gradient of the test cost, between two steps
+        for X, y in ((probed.X_test, probed.y_test), (probed.X_train[:5], probed.y_train[:5])):
+            out = probed.model.forward(X, train=False)
+            probed.model.backward(probed.loss.grad(out, y))
+        probes.append(probed.steps)
+
+    probed.poll = probe
+    list(probed.epochs(3))
+    assert len(probes) > 3 * 10
+    for column in ("train_cost", "test_cost", "train_metric", "test_metric"):
+        assert plain.history[column].tobytes() == probed.history[column].tobytes()
+    assert plain.model.flat_params.tobytes() == probed.model.flat_params.tobytes()
