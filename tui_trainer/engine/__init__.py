@@ -9,8 +9,11 @@
     opt.step(grads)
 
 or, an epoch at a time with evaluation and history: ``Trainer(data, ...).run_epoch()``.
+Around the current weights: ``landscape.cost_along`` / ``landscape.weight_slice`` (the cost
+along a direction, or as one weight moves), ``opt.preview(grads)`` (the next step's delta).
 """
 
+from . import landscape
 from .activations import ACTIVATIONS, Activation
 from .gradcheck import gradient_check, numerical_gradients
 from .history import EpochStats, Event, History
@@ -23,8 +26,9 @@ from .settings import BATCH_MODES, MAX_LEARNING_RATE, MIN_LEARNING_RATE, Change,
 from .trainer import Split, Trainer
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "BATCH_MODES", "Change", "DTYPES", "EpochStats", "Event",
-    "History", "LOSSES", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
+    "ACTIVATIONS", "Activation", "BATCH_MODES", "Change", "DTYPES", "EpochStats", "Event", "History",
+    "LOSSES", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
     "MLP", "OPTIMIZERS", "Optimizer", "Reset", "Settings", "Split", "Trainer", "UnknownNameError",
-    "accuracy", "apply_changes", "effective_rates", "gradient_check", "numerical_gradients", "r2",
+    "accuracy", "apply_changes", "effective_rates", "gradient_check", "landscape",
+    "numerical_gradients", "r2",
 ]
