@@ -10,7 +10,8 @@
 
 or, an epoch at a time with evaluation and history: ``Trainer(data, ...).run_epoch()``.
 Around the current weights: ``landscape.cost_along`` / ``landscape.weight_slice`` (the cost
-along a direction, or as one weight moves), ``opt.preview(grads)`` (the next step's delta).
+along a direction, or as one weight moves), ``opt.preview(grads)`` (the next step's delta);
+``find_learning_rate(trainer)`` (the learning-rate range test, on a copy).
 """
 
 from . import landscape
@@ -18,6 +19,7 @@ from .activations import ACTIVATIONS, Activation
 from .gradcheck import gradient_check, numerical_gradients
 from .history import EpochStats, Event, History
 from .losses import LOSSES, Loss
+from .lr_finder import LRFinderResult, find_learning_rate
 from .metrics import METRICS, accuracy, r2
 from .mlp import DTYPES, MAX_DROPOUT, MLP
 from .optimizers import OPTIMIZERS, Optimizer, effective_rates
@@ -27,8 +29,8 @@ from .trainer import Split, Trainer
 
 __all__ = [
     "ACTIVATIONS", "Activation", "BATCH_MODES", "Change", "DTYPES", "EpochStats", "Event", "History",
-    "LOSSES", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
+    "LOSSES", "LRFinderResult", "Loss", "MAX_DROPOUT", "MAX_LEARNING_RATE", "METRICS", "MIN_LEARNING_RATE",
     "MLP", "OPTIMIZERS", "Optimizer", "Reset", "Settings", "Split", "Trainer", "UnknownNameError",
-    "accuracy", "apply_changes", "effective_rates", "gradient_check", "landscape",
+    "accuracy", "apply_changes", "effective_rates", "find_learning_rate", "gradient_check", "landscape",
     "numerical_gradients", "r2",
 ]
